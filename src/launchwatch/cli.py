@@ -1,0 +1,182 @@
+"""The ``launchwatch`` command. Bad input prints one line naming the field and exits 2."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.table import Table
+
+from launchwatch.errors import InputError
+from launchwatch.flight.analysis import Analysis, analyze
+from launchwatch.flight.reconstruct import ReportedLaunch
+
+__all__ = ["main"]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"launchwatch: error: {message}\n")
+
+
+def _lat_lon(field: str, text: str) -> tuple[float, float]:
+    parts = text.replace(" ", "").split(",")
+    if len(parts) != 2:
+        raise InputError(field, f"expected LAT,LON in degrees, got {text!r}")
+    try:
+        lat, lon = float(parts[0]), float(parts[1])
+    except ValueError as exc:
+        raise InputError(field, f"expected two numbers LAT,LON, got {text!r}") from exc
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        raise InputError(field, f"must be finite, got {text!r}")
+    if not -90.0 <= lat <= 90.0:
+        raise InputError(field, f"latitude must be between -90 and 90, got {lat:g}")
+    if not -180.0 <= lon <= 360.0:
+        raise InputError(field, f"longitude must be between -180 and 360, got {lon:g}")
+    return lat, lon
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="launchwatch", description="Open missile-launch monitoring and warning.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    a = sub.add_parser(
+        "analyze",
+        help="reconstruct a launch from its reported numbers and estimate its capability",
+        description="Reconstruct a flight from launch point, direction, range, apogee (and "
+        "flight time), classify its shape and range, and estimate how far the missile could fly "
+        "on a minimum-energy trajectory.",
+    )
+    a.add_argument("--launch", required=True, metavar="LAT,LON", help="launch point, degrees")
+    direction = a.add_mutually_exclusive_group(required=True)
+    direction.add_argument("--azimuth-deg", type=float, metavar="A", help="heading from north")
+    direction.add_argument("--impact", metavar="LAT,LON", help="impact point, degrees")
+    a.add_argument("--range-km", type=float, required=True, metavar="R", help="ground range flown")
+    a.add_argument("--apogee-km", type=float, required=True, metavar="H", help="highest altitude")
+    a.add_argument("--flight-time-s", type=float, metavar="T", help="launch to impact, seconds")
+    a.add_argument(
+        "--burn-time-s",
+        type=float,
+        metavar="B",
+        help="boost burn time assumption (default: a law of burnout speed)",
+    )
+    a.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    return p
+
+
+def _reported(args: argparse.Namespace) -> ReportedLaunch:
+    lat, lon = _lat_lon("--launch", args.launch)
+    impact = _lat_lon("--impact", args.impact) if args.impact else (None, None)
+    return ReportedLaunch(
+        launch_lat_deg=lat,
+        launch_lon_deg=lon,
+        range_km=args.range_km,
+        apogee_km=args.apogee_km,
+        azimuth_deg=args.azimuth_deg,
+        impact_lat_deg=impact[0],
+        impact_lon_deg=impact[1],
+        flight_time_s=args.flight_time_s,
+    ).checked()
+
+
+def _table(result: Analysis, console: Console) -> None:
+    j = result.to_json()
+    rec = result.reconstruction
+    t = Table(title="launchwatch analyze — reconstructed flight", show_header=True)
+    t.add_column("quantity")
+    t.add_column("value", justify="right")
+    t.add_column("note")
+    m = j["match"]
+    t.add_row(
+        "range",
+        f"{j['range_km']:,.1f} km",
+        f"reported {rec.reported.range_km:,.0f} km ({m['range_error_percent']:+.2f} %)",
+    )
+    t.add_row(
+        "apogee",
+        f"{j['apogee_km']:,.1f} km",
+        f"reported {rec.reported.apogee_km:,.0f} km ({m['apogee_error_percent']:+.2f} %)",
+    )
+    note = (
+        "reported {:,.0f} s ({:+.2f} %)".format(
+            rec.reported.flight_time_s, m["flight_time_error_percent"]
+        )
+        if rec.reported.flight_time_s
+        else "model, not reported"
+    )
+    t.add_row("flight time", f"{j['flight_time_s']:,.0f} s", note)
+    t.add_row("azimuth", f"{j['azimuth_deg']:.1f}°", "")
+    t.add_row("impact", f"{j['impact_lat_deg']:.3f}, {j['impact_lon_deg']:.3f}", "lat, lon (deg)")
+    t.add_row(
+        "burnout",
+        f"{j['burnout_speed_m_s']:,.0f} m/s",
+        f"at {j['burnout_altitude_km']:.0f} km altitude, {j['burnout_flight_path_angle_deg']:.1f}° "
+        f"above horizontal, t = {j['burn_time_s']:.0f} s ({rec.burn_time_source})",
+    )
+    t.add_row(
+        "ideal Δv",
+        f"{j['ideal_delta_v_m_s']:,.0f} m/s",
+        f"gravity loss {j['gravity_loss_m_s']:,.0f}, drag loss {j['drag_loss_m_s']:,.0f} m/s",
+    )
+    t.add_row(
+        "shape",
+        j["shape"],
+        f"apogee {j['apogee_ratio']:.2f} × minimum-energy "
+        f"({j['minimum_energy_apogee_km']:,.0f} km)",
+    )
+    t.add_row("class by range flown", j["range_class"], "")
+    t.add_row(
+        "capability (same azimuth)",
+        f"{j['capability_range_km']:,.0f} km",
+        f"{j['capability_range_low_km']:,.0f}–{j['capability_range_high_km']:,.0f} km for burn "
+        f"time ×0.7–×1.3 of {j['assumptions']['capability_burn_time_s']:.0f} s",
+    )
+    t.add_row(
+        "capability (best azimuth)",
+        f"{j['capability_range_best_azimuth_km']:,.0f} km",
+        f"towards {j['capability_best_azimuth_deg']:.0f}°",
+    )
+    if "capability_range_from_flight_time_km" in j:
+        t.add_row(
+            "capability, burn time from flight time",
+            f"{j['capability_range_from_flight_time_km']:,.0f} km",
+            f"burn time {j['burn_time_s']:.0f} s (weakly constrained by the flight time)",
+        )
+    t.add_row(
+        "class by capability",
+        j["capability_class"],
+        "" if j["capability_class"] == "ICBM" else "not an ICBM",
+    )
+    console.print(t)
+    console.print(
+        f"[dim]{j['model_version']}; {j['assumptions']['earth']}; "
+        f"{j['assumptions']['atmosphere']}; {j['assumptions']['shape_thresholds']}[/dim]"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    err = Console(stderr=True)
+    try:
+        reported = _reported(args)
+        if args.json:
+            result = analyze(reported, burn_time_s=args.burn_time_s)
+        else:
+            with err.status("reconstructing the flight and estimating its capability ..."):
+                result = analyze(reported, burn_time_s=args.burn_time_s)
+    except InputError as exc:
+        print(f"launchwatch: error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        json.dump(result.to_json(), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        _table(result, Console())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
