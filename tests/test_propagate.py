@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
-from flight_states import burnout_state
 from scipy.integrate import solve_ivp
 
+from flight_states import burnout_state
 from launchwatch import earth
 from launchwatch.errors import InputError
 from launchwatch.flight.dynamics import acceleration, jacobi_energy

@@ -1,1 +1,63 @@
-"""launchwatch."""
+"""launchwatch: open missile-launch monitoring and warning.
+
+The public API is what ``__all__`` names (a test checks it); everything else may change.
+"""
+
+from launchwatch.atmosphere import density_kg_m3
+from launchwatch.earth import (
+    aer_to_enu,
+    ecef_to_aer,
+    ecef_to_eci,
+    ecef_to_enu,
+    ecef_to_geodetic,
+    eci_to_ecef,
+    enu_to_aer,
+    enu_to_ecef,
+    geodesic_direct,
+    geodesic_inverse,
+    geodetic_to_ecef,
+    gravity_j2,
+)
+from launchwatch.errors import InfeasibleFlightError, InputError, LaunchwatchError
+from launchwatch.flight.analysis import MODEL_VERSION, Analysis, analyze
+from launchwatch.flight.boost import BoostAssumptions
+from launchwatch.flight.capability import Capability, capability_range
+from launchwatch.flight.propagate import Flight, propagate
+from launchwatch.flight.reconstruct import Reconstruction, ReportedLaunch, reconstruct
+from launchwatch.flight.shape import minimum_energy_apogee_km, range_class, trajectory_shape
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "MODEL_VERSION",
+    "Analysis",
+    "BoostAssumptions",
+    "Capability",
+    "Flight",
+    "InfeasibleFlightError",
+    "InputError",
+    "LaunchwatchError",
+    "Reconstruction",
+    "ReportedLaunch",
+    "__version__",
+    "aer_to_enu",
+    "analyze",
+    "capability_range",
+    "density_kg_m3",
+    "ecef_to_aer",
+    "ecef_to_eci",
+    "ecef_to_enu",
+    "ecef_to_geodetic",
+    "eci_to_ecef",
+    "enu_to_aer",
+    "enu_to_ecef",
+    "geodesic_direct",
+    "geodesic_inverse",
+    "geodetic_to_ecef",
+    "gravity_j2",
+    "minimum_energy_apogee_km",
+    "propagate",
+    "range_class",
+    "reconstruct",
+    "trajectory_shape",
+]

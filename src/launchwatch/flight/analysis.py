@@ -59,6 +59,7 @@ class Analysis:
             if rep.flight_time_s is not None and rec.burn_time_source.startswith("solved")
             else "model",
             "azimuth_deg": round(rec.azimuth_deg, 2),
+            "launch_heading_deg": round(rec.heading_deg, 2),
             "impact_lat_deg": round(rec.impact_lat_deg, 4),
             "impact_lon_deg": round(rec.impact_lon_deg, 4),
             "burnout_speed_m_s": round(rec.burnout_speed_m_s, 1),
@@ -132,7 +133,8 @@ def analyze(reported: ReportedLaunch, burn_time_s: float | None = None) -> Analy
         spread.append(capability_range(varied, all_azimuths=False)[0].range_m / 1e3)
     from_time = capability_range(rec, all_azimuths=False)[0] if rep_time_solved else None
     shape, ratio = trajectory_shape(rec.apogee_m / 1e3, rec.range_m / 1e3)
-    low, high = min(spread + [same.range_m / 1e3]), max(spread + [same.range_m / 1e3])
+    values = [*spread, same.range_m / 1e3]
+    low, high = min(values), max(values)
     return Analysis(
         reconstruction=rec,
         shape=shape,

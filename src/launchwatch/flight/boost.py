@@ -31,7 +31,13 @@ import numpy.typing as npt
 
 from launchwatch.atmosphere import density_kg_m3
 
-__all__ = ["BoostAssumptions", "BoostProfile", "default_burn_time_s", "kinematic_boost"]
+__all__ = [
+    "DEFAULT_ASSUMPTIONS",
+    "BoostAssumptions",
+    "BoostProfile",
+    "default_burn_time_s",
+    "kinematic_boost",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -52,6 +58,9 @@ class BoostAssumptions:
     """Ballistic coefficient of the whole missile in the boost (lift-off mass over C_D A)."""
     reentry_beta_kg_m2: float = 20_000.0
     """Ballistic coefficient of what flies on after burnout."""
+
+
+DEFAULT_ASSUMPTIONS: Final = BoostAssumptions()
 
 
 @dataclass
@@ -92,7 +101,7 @@ def kinematic_boost(
     burn_time_s: npt.ArrayLike,
     burnout_speed_m_s: npt.ArrayLike,
     burnout_gamma_rad: npt.ArrayLike,
-    assumptions: BoostAssumptions = BoostAssumptions(),
+    assumptions: BoostAssumptions | None = None,
 ) -> BoostProfile:
     """The profiles for k candidates (arguments broadcast to (k,))."""
     t_b, v_b, gamma_b = np.broadcast_arrays(
@@ -101,6 +110,7 @@ def kinematic_boost(
             for a in (burn_time_s, burnout_speed_m_s, burnout_gamma_rad)
         )
     )
+    assumptions = assumptions or DEFAULT_ASSUMPTIONS
     f = assumptions.propellant_fraction
     tau = np.linspace(0.0, 1.0, _SAMPLES)[None, :]
     speed = v_b[:, None] * np.log(1.0 / (1.0 - f * tau)) / np.log(1.0 / (1.0 - f))

@@ -9,7 +9,7 @@ to a lower burnout angle γ', pays a smaller gravity loss and so burns out faste
 
 Each candidate is flown on the rotating Earth with the same propagator as the reconstruction,
 and the range is maximised over γ' (a batch over 2-64°, then a parabola through the best three
-and a check flight). It is done along the flight's own azimuth and over all azimuths (every
+and a check flight). It is done along the flight's own launch heading and over all azimuths (every
 15°, then ±7.5° about the best) for the most favourable one.
 """
 
@@ -98,7 +98,7 @@ def capability_range(
     """(along the flight's own azimuth, along the most favourable azimuth); without
     ``all_azimuths`` both are the first."""
     a = rec.assumptions
-    same = _best_over_gamma(rec, np.array([rec.azimuth_deg]), a)[0]
+    same = _best_over_gamma(rec, np.array([rec.heading_deg]), a)[0]
     if not all_azimuths:
         return same, same
     coarse = _best_over_gamma(rec, np.arange(0.0, 360.0, 15.0), a)

@@ -86,9 +86,6 @@ def jacobi_energy(r: FloatArray, v: FloatArray, gravity: Gravity = "j2") -> Floa
     motion in vacuum in the rotating frame (the potential is steady there)."""
     r = np.asarray(r, dtype=np.float64)
     v = np.asarray(v, dtype=np.float64)
-    if gravity == "j2":
-        U = potential_j2(r)
-    else:
-        U = -GM_M3_S2 / np.linalg.norm(r, axis=-1)
+    U = potential_j2(r) if gravity == "j2" else -GM_M3_S2 / np.linalg.norm(r, axis=-1)
     centrifugal = 0.5 * _W * _W * (r[..., 0] ** 2 + r[..., 1] ** 2)
     return np.asarray(0.5 * np.sum(v * v, axis=-1) + U - centrifugal, dtype=np.float64)

@@ -343,7 +343,7 @@ def _locate_impact(
         if np.all(np.abs(val) < 1e-4):
             break
     for _ in range(3):  # Newton on the integrator itself
-        y_t, _, f_t = _dp_step(y0, h * theta, f0, inv_beta, ld, gravity)
+        y_t, _, _ = _dp_step(y0, h * theta, f0, inv_beta, ld, gravity)
         r = y_t[:, :3]
         up = r / np.linalg.norm(r, axis=1, keepdims=True)
         climb = np.einsum("ij,ij->i", up, y_t[:, 3:])

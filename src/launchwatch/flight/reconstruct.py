@@ -13,7 +13,8 @@ the starting point.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Final
 
 import numpy as np
@@ -22,6 +23,7 @@ import numpy.typing as npt
 from launchwatch import earth
 from launchwatch.errors import InfeasibleFlightError, InputError
 from launchwatch.flight.boost import (
+    DEFAULT_ASSUMPTIONS,
     BoostAssumptions,
     BoostProfile,
     default_burn_time_s,
@@ -101,7 +103,8 @@ class ReportedLaunch:
     def azimuth(self) -> float:
         if self.azimuth_deg is not None:
             return self.azimuth_deg % 360.0
-        assert self.impact_lat_deg is not None and self.impact_lon_deg is not None  # noqa: S101 (checked)
+        if self.impact_lat_deg is None or self.impact_lon_deg is None:
+            raise InputError("azimuth_deg", "give an azimuth or an impact point")
         _, az, _ = earth.geodesic_inverse(
             self.launch_lat_deg, self.launch_lon_deg, self.impact_lat_deg, self.impact_lon_deg
         )
@@ -142,7 +145,7 @@ def fly(
     burn_time_s: npt.ArrayLike,
     burnout_speed_m_s: npt.ArrayLike,
     burnout_gamma_rad: npt.ArrayLike,
-    assumptions: BoostAssumptions = BoostAssumptions(),
+    assumptions: BoostAssumptions = DEFAULT_ASSUMPTIONS,
     *,
     record: bool = False,
 ) -> Candidates:
@@ -193,6 +196,9 @@ class Reconstruction:
     reported: ReportedLaunch
     assumptions: BoostAssumptions
     azimuth_deg: float
+    """Bearing from the launch point to the impact point (as reported)."""
+    heading_deg: float
+    """Launch heading that gives that bearing on the rotating Earth."""
     burn_time_s: float
     burn_time_source: str
     burnout_speed_m_s: float
@@ -221,7 +227,7 @@ def _misfit(c: Candidates, target: FloatArray, with_time: bool) -> FloatArray:
 
 
 def reconstruct(
-    reported: ReportedLaunch, assumptions: BoostAssumptions = BoostAssumptions()
+    reported: ReportedLaunch, assumptions: BoostAssumptions = DEFAULT_ASSUMPTIONS
 ) -> Reconstruction:
     """The flight that matches ``reported``; raises :class:`InputError` (or its subclass
     :class:`InfeasibleFlightError`) naming the field that no flight can meet."""
@@ -245,47 +251,39 @@ def reconstruct(
         return default_burn_time_s(v_b)
 
     # Coarse batch: speeds 0.3-8 km/s, angles 2-88°, burn time from the default law.
-    v_grid, g_grid = np.meshgrid(
+    v_mesh, g_mesh = np.meshgrid(
         np.linspace(300.0, 8000.0, 30), np.radians(np.linspace(2.0, 88.0, 30))
     )
-    v_grid, g_grid = v_grid.ravel(), g_grid.ravel()
+    v_grid, g_grid = v_mesh.ravel(), g_mesh.ravel()
     coarse = fly(lat0, lon0, az, burn_time(v_grid), v_grid, g_grid, assumptions)
     miss = _misfit(coarse, target, False)
     best = int(np.argmin(np.sum(miss**2, axis=1)))
     x = np.array([v_grid[best], g_grid[best], float(burn_time(v_grid[best : best + 1])[0])])
     free = 3 if with_time else 2
     steps = np.array([0.5, 2e-5, 0.05])[:free]
-
-    iterations = 0
     tol = np.array([RANGE_TOLERANCE, APOGEE_TOLERANCE, TIME_TOLERANCE])[: (3 if with_time else 2)]
-    resid = np.full(free, np.inf)
-    for iterations in range(1, 41):  # noqa: B007 (the count is reported)
-        X = np.repeat(x[None, :], free + 1, axis=0)
-        X[1:, :free] += np.diag(steps)
-        t_b = X[:, 2] if with_time else burn_time(X[:, 0])
-        c = fly(lat0, lon0, az, t_b, X[:, 0], X[:, 1], assumptions)
-        F = _misfit(c, target, with_time)
-        resid = F[0]
-        if np.all(np.abs(resid) < tol * 0.5):
+
+    # The reported direction is the bearing from launch to impact; the Earth turns under a long
+    # flight, so the launch heading that gives that bearing is solved in an outer loop.
+    heading = az
+    iterations = 0
+    for _ in range(4):
+        x, resid, n = _newton(
+            lat0, lon0, heading, x, target, with_time, burn_time, steps, tol, assumptions
+        )
+        iterations += n
+        if not np.all(np.abs(resid) < tol):
+            _explain_failure(rep, assumptions, az, resid, with_time)
+        t_b_now = float(x[2]) if with_time else float(burn_time(x[:1])[0])
+        c = fly(lat0, lon0, heading, t_b_now, x[0], x[1], assumptions)
+        _, bearing, _ = earth.geodesic_inverse(lat0, lon0, c.impact_lat_deg, c.impact_lon_deg)
+        off = (az - float(bearing[0]) + 180.0) % 360.0 - 180.0
+        if abs(off) < 0.02:
             break
-        J = (F[1:] - F[0]).T / steps
-        try:
-            dx = np.linalg.lstsq(J, -resid, rcond=None)[0]
-        except np.linalg.LinAlgError:
-            break
-        # damp: at most 15 % of speed, 10° of angle and 30 % of burn time per iteration
-        limits = np.array([0.15 * x[0], np.radians(10.0), 0.3 * x[2]])[:free]
-        dx *= min(1.0, float(np.min(limits / np.maximum(np.abs(dx), 1e-300))))
-        x[:free] += dx
-        x[1] = np.clip(x[1], np.radians(0.5), np.radians(89.9))
-        x[0] = max(x[0], 50.0)
-        if with_time:
-            x[2] = np.clip(x[2], *BURN_TIME_BOUNDS_S)
-    if not np.all(np.abs(resid) < tol):
-        _explain_failure(rep, assumptions, az, resid, with_time)
+        heading = (heading + off) % 360.0
 
     t_b_final = float(x[2]) if with_time else float(burn_time(x[:1])[0])
-    final = fly(lat0, lon0, az, t_b_final, x[0], x[1], assumptions, record=True)
+    final = fly(lat0, lon0, heading, t_b_final, x[0], x[1], assumptions, record=True)
     source = (
         "solved from flight_time_s"
         if with_time
@@ -297,6 +295,7 @@ def reconstruct(
         reported=rep,
         assumptions=assumptions,
         azimuth_deg=az,
+        heading_deg=heading,
         burn_time_s=t_b_final,
         burn_time_source=source,
         burnout_speed_m_s=float(x[0]),
@@ -314,6 +313,45 @@ def reconstruct(
         iterations=iterations,
         trajectory=_trajectory_rows(lat0, lon0, final),
     )
+
+
+def _newton(
+    lat0: float,
+    lon0: float,
+    heading: float,
+    x: FloatArray,
+    target: FloatArray,
+    with_time: bool,
+    burn_time: Callable[[FloatArray], FloatArray],
+    steps: FloatArray,
+    tol: FloatArray,
+    assumptions: BoostAssumptions,
+) -> tuple[FloatArray, FloatArray, int]:
+    """Damped Newton on (v_b, γ_b[, t_b]); the Jacobian's columns fly as one batch."""
+    x = x.copy()
+    free = steps.size
+    resid = np.full(free, np.inf)
+    n = 0
+    for n in range(1, 41):  # noqa: B007 (the count is reported)
+        X = np.repeat(x[None, :], free + 1, axis=0)
+        X[1:, :free] += np.diag(steps)
+        t_b = X[:, 2] if with_time else burn_time(X[:, 0])
+        c = fly(lat0, lon0, heading, t_b, X[:, 0], X[:, 1], assumptions)
+        F = _misfit(c, target, with_time)
+        resid = F[0]
+        if np.all(np.abs(resid) < tol * 0.5):
+            break
+        J = (F[1:] - F[0]).T / steps
+        dx = np.linalg.lstsq(J, -resid, rcond=None)[0]
+        # damp: at most 15 % of speed, 10° of angle and 30 % of burn time per iteration
+        limits = np.array([0.15 * x[0], np.radians(10.0), 0.3 * x[2]])[:free]
+        dx *= min(1.0, float(np.min(limits / np.maximum(np.abs(dx), 1e-300))))
+        x[:free] += dx
+        x[1] = np.clip(x[1], np.radians(0.5), np.radians(89.9))
+        x[0] = max(x[0], 50.0)
+        if with_time:
+            x[2] = np.clip(x[2], *BURN_TIME_BOUNDS_S)
+    return x, resid, n
 
 
 def _trajectory_rows(lat0: float, lon0: float, c: Candidates) -> FloatArray:
@@ -336,7 +374,10 @@ def _explain_failure(
     with_time: bool,
 ) -> None:
     """Say which reported number no flight can meet, and what would be possible."""
-    if with_time and abs(resid[2]) >= TIME_TOLERANCE and np.all(np.abs(resid[:2]) < 0.01):
+    if with_time:
+        # Range and apogee alone must be possible (this raises if they are not); then it is
+        # the flight time that no flight can have.
+        reconstruct(replace(rep, flight_time_s=None), assumptions)
         lo, hi = BURN_TIME_BOUNDS_S
         times = []
         for t_b in (lo, hi):
@@ -356,7 +397,8 @@ def _explain_failure(
                 continue
         span = (
             (
-                f"; with this range and apogee a flight lasts {min(times):,.0f}-{max(times):,.0f} s "
+                f"; with this range and apogee a flight lasts "
+                f"{min(times):,.0f}-{max(times):,.0f} s "
                 f"(burn time {lo:g}-{hi:g} s)"
             )
             if times
@@ -370,6 +412,7 @@ def _explain_failure(
     raise InfeasibleFlightError(
         "apogee_km",
         f"no ballistic flight reaches {rep.range_km:,.0f} km with an apogee of "
-        f"{rep.apogee_km:,.0f} km (closest: range off by {resid[0]:+.1%}, apogee by {resid[1]:+.1%}); "
+        f"{rep.apogee_km:,.0f} km (closest: range off by {resid[0]:+.1%}, "
+        f"apogee by {resid[1]:+.1%}); "
         "a flight that low and that far would have to glide or fly through the dense atmosphere",
     )
