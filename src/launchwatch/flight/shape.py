@@ -24,12 +24,15 @@ import numpy as np
 import numpy.typing as npt
 
 from launchwatch.earth import GM_M3_S2
+from launchwatch.errors import InputError
 
 __all__ = [
     "DEPRESSED_BELOW",
     "LOFTED_ABOVE",
     "RANGE_CLASSES",
     "minimum_energy_apogee_km",
+    "minimum_energy_range_km",
+    "minimum_energy_speed_m_s",
     "range_class",
     "trajectory_shape",
 ]
@@ -77,3 +80,13 @@ def range_class(range_km: float) -> str:
         if range_km < bound:
             return name
     return "ICBM"
+
+
+def minimum_energy_range_km(speed_m_s: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """Greatest vacuum range (km) over a spherical, non-rotating Earth of a burnout at ground
+    level with this speed: sin(ψ/2) = ν / (2 - ν). The naive capability estimate."""
+    nu = np.asarray(speed_m_s, dtype=np.float64) ** 2 * EARTH_RADIUS_KM * 1e3 / GM_M3_S2
+    if np.any(nu >= 1.0):
+        raise InputError("speed_m_s", "at or above circular orbital speed: no ballistic range")
+    psi = 2.0 * np.arcsin(nu / (2.0 - nu))
+    return np.asarray(psi * EARTH_RADIUS_KM, dtype=np.float64)

@@ -1,0 +1,106 @@
+"""The analyze command: readable table, JSON, and exit status 2 on bad input (no traceback)."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from launchwatch.cli import main
+
+
+def run(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "launchwatch.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_json_output_has_the_documented_keys():
+    proc = run(
+        "analyze",
+        "--launch",
+        "38.5,125.7",
+        "--azimuth-deg",
+        "80",
+        "--range-km",
+        "400",
+        "--apogee-km",
+        "100",
+        "--burn-time-s",
+        "60",
+        "--json",
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["range_km"] == pytest.approx(400.0, rel=0.01)
+    assert out["apogee_km"] == pytest.approx(100.0, rel=0.01)
+    assert out["assumptions"]["burn_time_s"] == 60.0
+    assert out["assumptions"]["burn_time_source"] == "given"
+    assert out["inputs"]["range_km"] == 400.0
+    assert out["shape"] == "minimum-energy"
+    assert out["range_class"] == "SRBM"
+
+
+def test_table_output(capsys):
+    assert (
+        main(
+            [
+                "analyze",
+                "--launch",
+                "38.5,125.7",
+                "--impact",
+                "39.0,130.2",
+                "--range-km",
+                "400",
+                "--apogee-km",
+                "100",
+            ]
+        )
+        == 0
+    )
+    text = capsys.readouterr().out
+    assert "capability" in text
+    assert "SRBM" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (["--launch", "91,125", "--azimuth-deg", "68"], "--launch"),
+        (["--launch", "39;125", "--azimuth-deg", "68"], "--launch"),
+        (["--launch", "39,125", "--impact", "abc"], "--impact"),
+        (["--launch", "39,125", "--azimuth-deg", "nan"], "azimuth_deg"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(args, field):
+    proc = run("analyze", *args, "--range-km", "1100", "--apogee-km", "100")
+    assert proc.returncode == 2
+    assert proc.stderr.startswith(f"launchwatch: error: {field}")
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.count("\n") == 1
+
+
+def test_infeasible_numbers_exit_2_naming_the_field():
+    proc = run(
+        "analyze",
+        "--launch",
+        "39.19,125.96",
+        "--azimuth-deg",
+        "68",
+        "--range-km",
+        "1100",
+        "--apogee-km",
+        "0",
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("launchwatch: error: apogee_km:")
+
+
+def test_missing_argument_exits_2():
+    proc = run("analyze", "--launch", "39,125")
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
