@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from launchwatch.flight.boost import BoostAssumptions, kinematic_boost
+from launchwatch.flight.peak import parabolic_peak
 from launchwatch.flight.reconstruct import Reconstruction, fly
 
 __all__ = ["Capability", "capability_range"]
@@ -58,11 +59,8 @@ def _best_over_gamma(
     ranges = c.range_m.reshape(az_grid.shape)
     j = np.clip(np.argmax(ranges, axis=1), 1, gammas.size - 2)
     rows = np.arange(azimuths.size)
-    r_m, r_0, r_p = ranges[rows, j - 1], ranges[rows, j], ranges[rows, j + 1]
-    denom = r_m - 2.0 * r_0 + r_p
-    shift = np.clip(
-        np.where(denom < 0, 0.5 * (r_m - r_p) / np.where(denom < 0, denom, -1.0), 0.0), -1, 1
-    )
+    r_0 = ranges[rows, j]
+    shift, _ = parabolic_peak(ranges[rows, j - 1], r_0, ranges[rows, j + 1])
     g_star = gammas[j] + shift * (gammas[1] - gammas[0])
     v_star = _standard_speed(rec.ideal_delta_v_m_s, rec.burn_time_s, g_star, assumptions)
     check = fly(lat0, lon0, azimuths, rec.burn_time_s, v_star, g_star, assumptions)

@@ -24,6 +24,7 @@ import numpy.typing as npt
 from launchwatch.earth import geodetic_altitude_m
 from launchwatch.errors import InputError
 from launchwatch.flight.dynamics import Gravity, acceleration
+from launchwatch.flight.peak import parabolic_peak
 
 __all__ = ["Flight", "propagate"]
 
@@ -297,11 +298,7 @@ def _track_apogee(
     alts = geodetic_altitude_m(pos)  # (k, m)
     j = np.clip(np.argmax(alts, axis=1), 1, m - 2)
     rows = np.arange(c.size)
-    a_m, a_0, a_p = alts[rows, j - 1], alts[rows, j], alts[rows, j + 1]
-    denom = a_m - 2 * a_0 + a_p
-    shift = np.where(denom < 0, 0.5 * (a_m - a_p) / np.where(denom < 0, denom, -1.0), 0.0)
-    shift = np.clip(shift, -1.0, 1.0)
-    peak = a_0 - 0.25 * (a_m - a_p) * shift
+    shift, peak = parabolic_peak(alts[rows, j - 1], alts[rows, j], alts[rows, j + 1])
     peak = np.maximum(peak, alts.max(axis=1))
     theta_peak = (j + shift) / (m - 1)
     better = peak > apogee_alt[idx[c]]
