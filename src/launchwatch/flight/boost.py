@@ -29,12 +29,14 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from launchwatch import earth
 from launchwatch.atmosphere import density_kg_m3
 
 __all__ = [
     "DEFAULT_ASSUMPTIONS",
     "BoostAssumptions",
     "BoostProfile",
+    "boost_states",
     "default_burn_time_s",
     "kinematic_boost",
 ]
@@ -135,3 +137,19 @@ def kinematic_boost(
         gravity_loss=gravity_loss,
         drag_loss=drag_loss,
     )
+
+
+def boost_states(
+    launch_lat_deg: float, launch_lon_deg: float, heading_deg: npt.ArrayLike, profile: BoostProfile
+) -> tuple[FloatArray, FloatArray]:
+    """ECEF positions and Earth-relative velocities (k, m, 3) along k profiles leaving the
+    launch point on the given headings (the ground track is the geodesic)."""
+    k, m = profile.speed.shape
+    heading = np.broadcast_to(np.asarray(heading_deg, dtype=np.float64), (k,))[:, None]
+    lat, lon, back = earth.geodesic_direct(
+        launch_lat_deg, launch_lon_deg, np.broadcast_to(heading, (k, m)), profile.downrange
+    )
+    r = earth.geodetic_to_ecef(lat, lon, profile.altitude)
+    enu = earth.aer_to_enu((back + 180.0) % 360.0, np.degrees(profile.gamma), profile.speed)
+    v = np.einsum("...ji,...j->...i", earth.enu_rotation(lat, lon), enu)
+    return r, np.asarray(v, dtype=np.float64)

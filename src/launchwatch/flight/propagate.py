@@ -153,6 +153,7 @@ def propagate(
     rtol: float = 1e-9,
     atol_m: float = 1e-3,
     record: bool = False,
+    max_step_s: float = np.inf,
     max_steps: int = 200_000,
 ) -> Flight:
     """Fly n objects from ECEF states (r0, v0) (shape (n, 3) or (3,)) until each falls through
@@ -161,7 +162,10 @@ def propagate(
     ``beta_kg_m2``: ballistic coefficient m/(C_D A) per object (``inf``: vacuum);
     ``lift_to_drag``: L/D of a gliding body (0: purely ballistic). Tolerances: ``rtol`` on
     every state component and ``atol_m`` on position (velocity: ``atol_m`` per second).
+    ``max_step_s`` caps the step, so that recorded paths are dense enough to interpolate.
     """
+    if not max_step_s > 0:
+        raise InputError("max_step_s", f"must be positive, got {max_step_s}")
     r0a = np.atleast_2d(np.asarray(r0, dtype=np.float64))
     v0a = np.atleast_2d(np.asarray(v0, dtype=np.float64))
     if r0a.shape[-1] != 3 or r0a.shape != v0a.shape or r0a.ndim != 2:
@@ -183,7 +187,7 @@ def propagate(
     t = t_start.copy()
     alt = geodetic_altitude_m(r0a)
     f = _deriv(y, inv_beta, ld, gravity)
-    h = np.minimum(np.full(n, 1.0), t_stop - t)
+    h = np.minimum(np.full(n, min(1.0, max_step_s)), t_stop - t)
     active = (alt > impact_altitude_m) & (t < t_stop)
     impacted = ~active & (alt <= impact_altitude_m)
     apogee_alt = alt.copy()
@@ -244,7 +248,7 @@ def propagate(
             active[acc[finished]] = False
             if record:
                 chunks.append((acc, t[acc].copy(), y[acc].copy()))
-        h[idx] = hi * factor
+        h[idx] = np.minimum(hi * factor, max_step_s)
         h[idx] = np.minimum(h[idx], t_stop[idx] - t[idx])
         h[idx] = np.where(h[idx] <= 0, 1e-9, h[idx])
 

@@ -148,6 +148,7 @@ def fly(
     assumptions: BoostAssumptions = DEFAULT_ASSUMPTIONS,
     *,
     record: bool = False,
+    max_step_s: float = np.inf,
 ) -> Candidates:
     """Fly k candidate missiles (arguments broadcast to (k,)) from one launch point."""
     az, t_b, v_b, g_b = np.broadcast_arrays(
@@ -166,7 +167,12 @@ def fly(
     enu = earth.aer_to_enu(heading, np.degrees(g_b), v_b)
     v_ecef = np.einsum("kji,kj->ki", earth.enu_rotation(lat_b, lon_b), enu)
     flight = propagate(
-        r_b, v_ecef, t0=t_b, beta_kg_m2=assumptions.reentry_beta_kg_m2, record=record
+        r_b,
+        v_ecef,
+        t0=t_b,
+        beta_kg_m2=assumptions.reentry_beta_kg_m2,
+        record=record,
+        max_step_s=max_step_s,
     )
     lat_i, lon_i, _ = earth.ecef_to_geodetic(flight.r_impact)
     dist, _, _ = earth.geodesic_inverse(launch_lat_deg, launch_lon_deg, lat_i, lon_i)
