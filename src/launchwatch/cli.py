@@ -7,13 +7,18 @@ import json
 import math
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from launchwatch.errors import InputError
 from launchwatch.flight.analysis import Analysis, analyze
 from launchwatch.flight.reconstruct import ReportedLaunch
+from launchwatch.measurements import format_times
+from launchwatch.scenario import load_scenario
+from launchwatch.simulate import simulate
 
 __all__ = ["main"]
 
@@ -64,6 +69,15 @@ def _parser() -> argparse.ArgumentParser:
         help="boost burn time assumption (default: a law of burnout speed)",
     )
     a.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    s = sub.add_parser(
+        "simulate",
+        help="simulate what the allies' sensors see of a scenario",
+        description="Fly a scenario's launches, observe them with its sensors and write "
+        "measurements.jsonl, truth.jsonl and sensors.toml to --out.",
+    )
+    s.add_argument("scenario", metavar="SCENARIO.toml")
+    s.add_argument("--out", required=True, metavar="DIR", help="output directory")
+    s.add_argument("--json", action="store_true", help="print the summary as JSON")
     return p
 
 
@@ -157,9 +171,80 @@ def _table(result: Analysis, console: Console) -> None:
     )
 
 
+def _simulate(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario)
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=args.json or not console.is_terminal,
+    ) as bar:
+        task = bar.add_task("simulating", total=None)
+
+        def progress(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=stage, completed=done, total=total)
+
+        sim = simulate(scenario, args.out, progress)
+    rows = sim.summary()
+    kinds: dict[str, int] = {}
+    for o in sim.truth.objects:
+        kinds[o.kind] = kinds.get(o.kind, 0) + 1
+    if args.json:
+        json.dump(
+            {
+                "scenario": scenario.settings.name,
+                "objects": kinds,
+                "measurements": sim.measurement_count,
+                "out": str(Path(args.out).resolve()),
+                "sensors": [
+                    {
+                        "sensor": r.sensor,
+                        "owner": r.owner,
+                        "type": r.type,
+                        "detections": r.detections,
+                        "false_alarms": r.false_alarms,
+                        "first_detection": format_times([r.first_s])[0] if r.first_s else None,
+                        "last_detection": format_times([r.last_s])[0] if r.last_s else None,
+                    }
+                    for r in rows
+                ],
+            },
+            sys.stdout,
+            indent=2,
+        )
+        sys.stdout.write("\n")
+        return 0
+    out = Console()
+    out.print(f"[bold]{scenario.settings.name}[/bold]")
+    out.print(
+        "objects: "
+        + ", ".join(f"{n} {k}" for k, n in kinds.items())
+        + f"; {sim.measurement_count:,} measurements written to {args.out}"
+    )
+    t = Table(show_header=True)
+    for col in ("sensor", "owner", "type", "detections", "false alarms", "first", "last"):
+        t.add_column(col, justify="right" if col in ("detections", "false alarms") else "left")
+    for r in rows:
+        first = format_times([r.first_s])[0][11:] if r.first_s else "—"
+        last = format_times([r.last_s])[0][11:] if r.last_s else "—"
+        t.add_row(
+            r.sensor, r.owner, r.type, f"{r.detections:,}", f"{r.false_alarms:,}", first, last
+        )
+    out.print(t)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     err = Console(stderr=True)
+    if args.command == "simulate":
+        try:
+            return _simulate(args)
+        except InputError as exc:
+            print(f"launchwatch: error: {exc}", file=sys.stderr)
+            return 2
     try:
         reported = _reported(args)
         if args.json:

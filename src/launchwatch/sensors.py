@@ -200,6 +200,8 @@ def _group(
     labels: IntArray, obj: IntArray, values: list[FloatArray]
 ) -> tuple[IntArray, list[FloatArray]]:
     """Mean of each value per group, and the first two objects of each group."""
+    if labels.size == 0:
+        return np.zeros((0, 2), dtype=np.int64), [v[:0] for v in values]
     starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
     counts = np.diff(np.r_[starts, labels.size])
     means = [
@@ -216,40 +218,54 @@ def _group(
 def _radar(
     spec: SensorSpec, truth: Truth, times: FloatArray, rng: np.random.Generator
 ) -> Detections:
-    r, v, alive = truth.states(times)  # (n, k, 3)
+    r, v, alive = truth.states(times)  # (n, k, 3), cached per scan grid
     s, sv = sensor_position(spec, times, truth.epoch_s)
-    lat, lon, _ = earth.ecef_to_geodetic(s)
-    R = earth.enu_rotation(lat, lon)  # (k, 3, 3)
-    rel = np.nan_to_num(r - s[None])
-    enu = np.einsum("kij,nkj->nki", R, rel)
-    az, el, rng_m = earth.enu_to_aer(enu)
-    sector = (
-        (az - spec.azimuth_min_deg) % 360.0 <= (spec.azimuth_max_deg - spec.azimuth_min_deg) % 360.0
-        if (spec.azimuth_max_deg - spec.azimuth_min_deg) % 360.0
-        else np.ones_like(az, dtype=bool)
-    )
-    visible = alive & (el >= spec.min_elevation_deg) & (rng_m <= spec.max_range_km * 1e3) & sector
+    moving = spec.speed_kn > 0
+    if moving:
+        lat, lon, _ = earth.ecef_to_geodetic(s)
+        R = earth.enu_rotation(lat, lon)  # (k, 3, 3)
+    else:
+        R = np.broadcast_to(earth.enu_rotation(spec.lat_deg, spec.lon_deg), (1, 3, 3))
     k = times.size
-    rcs = np.array([o.rcs_m2 for o in truth.objects])[:, None]
-    ni, ki = np.nonzero(visible)
-    clear = line_of_sight_clear(np.broadcast_to(s[None], r.shape)[ni, ki], r[ni, ki])
-    ni, ki = ni[clear], ki[clear]
-    pd = detection_probability(spec, rng_m[ni, ki], np.broadcast_to(rcs, alive.shape)[ni, ki])
+    rcs = np.array([o.rcs_m2 for o in truth.objects])
+    # Cheapest tests first, on alive pairs only: range, then angles, then the Earth.
+    ni, ki = np.nonzero(alive)
+    rel = r[ni, ki] - s[ki]
+    slant = np.sqrt(np.einsum("ij,ij->i", rel, rel))
+    near = slant <= spec.max_range_km * 1e3
+    ni, ki, rel, slant = ni[near], ki[near], rel[near], slant[near]
+    enu = np.einsum("nij,nj->ni", R[ki], rel) if moving else rel @ R[0].T
+    az, el, _ = earth.enu_to_aer(enu)
+    width = (spec.azimuth_max_deg - spec.azimuth_min_deg) % 360.0
+    keep = el >= spec.min_elevation_deg
+    if width:
+        keep &= (az - spec.azimuth_min_deg) % 360.0 <= width
+    ni, ki, rel, slant = ni[keep], ki[keep], rel[keep], slant[keep]
+    if spec.min_elevation_deg < 0.0 or spec.alt_m < 0.0:
+        # Above the local horizontal plane of a sensor on or over the ellipsoid the Earth
+        # cannot be in the way (the ellipsoid is convex and lies below that plane), so the
+        # ray test is needed only for sensors allowed to look below it.
+        clear = line_of_sight_clear(s[ki], r[ni, ki])
+        ni, ki, rel, slant = ni[clear], ki[clear], rel[clear], slant[clear]
+    pd = detection_probability(spec, slant, rcs[ni])
     hit = rng.random(pd.size) < pd
-    ni, ki = ni[hit], ki[hit]
+    ni, ki, rel, slant = ni[hit], ki[hit], rel[hit], slant[hit]
     # resolution: sort by scan then range, merge neighbours within both gates
-    order = np.lexsort((rng_m[ni, ki], ki))
-    ni, ki = ni[order], ki[order]
-    unit = rel[ni, ki] / rng_m[ni, ki, None]
+    order = np.lexsort((slant, ki))
+    ni, ki, rel, slant = ni[order], ki[order], rel[order], slant[order]
     labels = _merge_unresolved(
-        ki, rng_m[ni, ki], unit, spec.resolution_range_m, np.radians(spec.resolution_angle_deg)
+        ki,
+        slant,
+        rel / slant[:, None],
+        spec.resolution_range_m,
+        np.radians(spec.resolution_angle_deg),
     )
     pair, (pos, vel, kk) = _group(labels, ni, [r[ni, ki], v[ni, ki], ki.astype(np.float64)])
     kk_i = kk.round().astype(np.int64)
     d = pos - s[kk_i]
-    e = np.einsum("kij,kj->ki", R[kk_i], d)
+    e = np.einsum("kij,kj->ki", R[kk_i], d) if moving else d @ R[0].T
     t_az, t_el, t_rng = earth.enu_to_aer(e)
-    t_rr = np.sum(d * (vel - sv[kk_i]), axis=1) / t_rng
+    t_rr = np.einsum("ij,ij->i", d, vel - sv[kk_i]) / t_rng
     m = t_rng.size
     meas_rng = t_rng + spec.bias_range_m + rng.normal(0.0, spec.sigma_range_m, m)
     meas_az = (t_az + spec.bias_azimuth_deg + rng.normal(0.0, spec.sigma_azimuth_deg, m)) % 360.0
@@ -259,15 +275,14 @@ def _radar(
     else:
         meas_rr = np.full(m, np.nan)
     t_det = times[kk_i]
-    # false alarms
+    # false alarms: a Poisson number per scan, uniform in range, sector and elevation
     n_fa = np.zeros(k, dtype=np.int64)
     if spec.false_alarms_per_scan > 0:
         n_fa = rng.poisson(spec.false_alarms_per_scan, k).astype(np.int64)
     total = int(n_fa.sum())
     fa_t = np.repeat(times, n_fa)
-    width = (spec.azimuth_max_deg - spec.azimuth_min_deg) % 360.0 or 360.0
     fa_rng = rng.uniform(0.0, spec.max_range_km * 1e3, total)
-    fa_az = (spec.azimuth_min_deg + rng.uniform(0.0, width, total)) % 360.0
+    fa_az = (spec.azimuth_min_deg + rng.uniform(0.0, width or 360.0, total)) % 360.0
     fa_el = rng.uniform(spec.min_elevation_deg, 90.0, total)
     fa_rr = (
         rng.uniform(-7000.0, 7000.0, total)

@@ -61,10 +61,25 @@ class Truth:
     objects: list[TruthObject]
     epoch_s: float
     t_stop: float
+    _cache: dict[bytes, tuple[FloatArray, FloatArray, BoolArray]] = field(
+        default_factory=dict, repr=False
+    )
 
     def states(self, times: npt.ArrayLike) -> tuple[FloatArray, FloatArray, BoolArray]:
-        """Positions, velocities (n_objects, k, 3) and alive mask (n_objects, k) at times (k,)."""
+        """Positions, velocities (n_objects, k, 3) and alive mask (n_objects, k) at times (k,).
+
+        The last few results are kept: sensors with the same revisit interval scan at the same
+        times, so they share one interpolation. Treat the arrays as read-only."""
         t = np.atleast_1d(np.asarray(times, dtype=np.float64))
+        key = t.tobytes()
+        if key in self._cache:
+            return self._cache[key]
+        if len(self._cache) >= 8:
+            self._cache.pop(next(iter(self._cache)))
+        self._cache[key] = out = self._interpolate(t)
+        return out
+
+    def _interpolate(self, t: FloatArray) -> tuple[FloatArray, FloatArray, BoolArray]:
         n = len(self.objects)
         r = np.full((n, t.size, 3), np.nan)
         v = np.full((n, t.size, 3), np.nan)
