@@ -177,12 +177,18 @@ def _write(sim: Simulation, out: Path, report: Progress) -> None:
                     phase=PHASES[phase[i, k]],
                 )
             )
+    det_times = format_times(
+        np.array([sim.detections[w].time[row] for w, row in zip(which, rows, strict=True)])
+    )
+    det_objects = [d.objects.tolist() for d in sim.detections]
     for line, (w, row) in enumerate(zip(which.tolist(), rows.tolist(), strict=True), start=1):
-        d = sim.detections[w]
-        objs = [ids[j] for j in d.objects[row].tolist() if j >= 0]
+        objs = [ids[j] for j in det_objects[w][row] if j >= 0]
         records.append(
             _DetectionRecord(
-                line=line, time=format_times([d.time[row]])[0], sensor=d.sensor.id, objects=objs
+                line=line,
+                time=det_times[line - 1],
+                sensor=sim.detections[w].sensor.id,
+                objects=objs,
             )
         )
     with open(out / "truth.jsonl", "wb") as f:
