@@ -88,7 +88,7 @@ def test_toml_syntax_error_gives_the_line(tmp_path):
 
 
 def test_missing_sensors_file(tmp_path):
-    text = GOOD.replace('truth_step_s = 1.0', 'truth_step_s = 1.0\nsensors_file = "nope.toml"', 1)
+    text = GOOD.replace("truth_step_s = 1.0", 'truth_step_s = 1.0\nsensors_file = "nope.toml"', 1)
     with pytest.raises(ScenarioError, match=r"^scenario\.sensors_file .*no such file"):
         load_scenario(_write(tmp_path, text))
 

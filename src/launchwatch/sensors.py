@@ -71,24 +71,18 @@ class Detections:
 
 
 def line_of_sight_clear(a: FloatArray, b: FloatArray) -> BoolArray:
-    """True where the segment from ECEF point a to b does not pass through the WGS-84 ellipsoid.
+    """True where the segment from ECEF point a to b does not pass inside the WGS-84 ellipsoid.
 
-    Scaled so the ellipsoid is the unit sphere, the segment a + s (b - a), 0 ≤ s ≤ 1, meets it
-    where |p + s d|² = 1; it is blocked if a root lies strictly inside the segment."""
+    Scaled so the ellipsoid is the unit sphere, the segment p + s d (0 ≤ s ≤ 1) is blocked when
+    its point closest to the centre lies inside the sphere (by more than ~3 mm, so that a
+    sensor standing on the surface is not blocked by the ground under it)."""
     scale = np.array([1.0 / earth.WGS84_A_M, 1.0 / earth.WGS84_A_M, 1.0 / earth.WGS84_B_M])
     p = a * scale
     d = (b - a) * scale
-    qa = np.sum(d * d, axis=-1)
-    qb = 2.0 * np.sum(p * d, axis=-1)
-    qc = np.sum(p * p, axis=-1) - 1.0
-    disc = qb * qb - 4.0 * qa * qc
-    root = np.sqrt(np.maximum(disc, 0.0))
-    qa_safe = np.where(qa > 0, qa, 1.0)
-    s1 = (-qb - root) / (2.0 * qa_safe)
-    s2 = (-qb + root) / (2.0 * qa_safe)
-    eps = 1e-9
-    blocked = (disc > 0) & (((s1 > eps) & (s1 < 1 - eps)) | ((s2 > eps) & (s2 < 1 - eps)))
-    return np.asarray(~blocked)
+    dd = np.sum(d * d, axis=-1)
+    s_min = np.clip(-np.sum(p * d, axis=-1) / np.where(dd > 0, dd, 1.0), 0.0, 1.0)
+    closest = p + s_min[..., None] * d
+    return np.asarray(np.sum(closest * closest, axis=-1) >= 1.0 - 1e-9)
 
 
 def detection_probability(spec: SensorSpec, range_m: FloatArray, rcs_m2: FloatArray) -> FloatArray:
