@@ -32,7 +32,7 @@ __all__ = [
 class RadarMeasurement(msgspec.Struct, kw_only=True, omit_defaults=True):
     time: str
     sensor: str
-    type: str = "radar"
+    type: str  # always written: omit_defaults would drop a default "radar"
     range_m: float
     azimuth_deg: float
     elevation_deg: float
@@ -84,6 +84,7 @@ def _records(
         if p.sensor.type == "radar":
             rate = rr[i]
             yield RadarMeasurement(
+                type="radar",
                 time=times[i],
                 sensor=p.sensor.id,
                 range_m=rng[i],
