@@ -11,7 +11,7 @@ import pytest
 from launchwatch import earth
 from launchwatch.scenario import load_scenario
 from launchwatch.simulate import simulate
-from launchwatch.truth import PHASES
+from launchwatch.truth import PHASES, build_truth
 
 ROOT = Path(__file__).parents[1]
 MINI = Path(__file__).parent / "data" / "mini.toml"
@@ -239,3 +239,17 @@ def test_cli_simulate_summary_and_bad_file(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.startswith("launchwatch: error: scenario.seed (bad.toml line 6)")
     assert "Traceback" not in proc.stderr
+
+
+def test_2022_scenario_flies_over_aomori_as_reported():
+    # Japan MoD: the 4 Oct 2022 missile passed over Aomori prefecture at 07:28-07:29 JST
+    # (6-7 minutes after launch) and fell ~3,200 km east of Japan.
+    truth = build_truth(load_scenario(ROOT / "scenarios" / "2022-10-04-irbm-overflight.toml"))
+    m = truth.objects[0]
+    lat, lon, _ = earth.ecef_to_geodetic(m.nodes_r)
+    dist, _, _ = earth.geodesic_inverse(lat, lon, 40.82, 140.74)  # Aomori city
+    i = int(np.argmin(dist))
+    assert dist[i] < 30e3
+    assert 5 * 60 < m.nodes_t[i] - m.t_start < 8 * 60
+    east_of_japan, _, _ = earth.geodesic_inverse(lat[-1], lon[-1], 40.82, 141.5)
+    assert 2800e3 < float(east_of_japan) < 3600e3
