@@ -1,0 +1,1 @@
+"""Tracking: intake of measurements, filters, association, track management, impact."""
