@@ -52,7 +52,9 @@ def test_transition_matrix_matches_differenced_prediction():
         x,
         [*STEPS[:6], 2e-5],  # smaller than κ, which is clamped at 0
     )
-    assert np.allclose(Phi[0], num[0], rtol=1e-3, atol=1e-6)
+    assert np.allclose(Phi[0, :, :6], num[0, :, :6], rtol=1e-3, atol=1e-6)
+    # the differenced κ column at 300 km is a 0.06 µm displacement: good to ~2 % only
+    assert np.allclose(Phi[0, :, 6], num[0, :, 6], rtol=2e-2, atol=1e-9)
     assert np.allclose(Phi[1], num[1], rtol=1e-2, atol=1e-5)
 
 
