@@ -155,6 +155,7 @@ def propagate(
     record: bool = False,
     max_step_s: float = np.inf,
     max_steps: int = 200_000,
+    find_apogee: bool = True,
 ) -> Flight:
     """Fly n objects from ECEF states (r0, v0) (shape (n, 3) or (3,)) until each falls through
     ``impact_altitude_m`` or reaches ``t_end`` (s, same clock as t0).
@@ -163,6 +164,8 @@ def propagate(
     ``lift_to_drag``: L/D of a gliding body (0: purely ballistic). Tolerances: ``rtol`` on
     every state component and ``atol_m`` on position (velocity: ``atol_m`` per second).
     ``max_step_s`` caps the step, so that recorded paths are dense enough to interpolate.
+    ``find_apogee=False`` skips locating the apogee (then ``apogee_alt_m`` is the highest
+    step end), which impact-only callers do not need.
     """
     if not max_step_s > 0:
         raise InputError("max_step_s", f"must be positive, got {max_step_s}")
@@ -218,9 +221,12 @@ def propagate(
         if acc.size:
             y0a, f0a, y1a, f1a, ha = yi[ok], fi[ok], y_new[ok], f_new[ok], hi[ok]
             alt_new = geodetic_altitude_m(y1a[:, :3])
-            _track_apogee(
-                acc, ti[ok], y0a, f0a, y1a, f1a, ha, alt[acc], alt_new, apogee_alt, apogee_time
-            )
+            if find_apogee:
+                _track_apogee(
+                    acc, ti[ok], y0a, f0a, y1a, f1a, ha, alt[acc], alt_new, apogee_alt, apogee_time
+                )
+            else:
+                apogee_alt[acc] = np.maximum(apogee_alt[acc], alt_new)
             hit = alt_new <= impact_altitude_m
             if np.any(hit):
                 theta = _locate_impact(
@@ -330,19 +336,22 @@ def _locate_impact(
     f_lo = alt0 - target
     f_hi = alt1 - target
     theta = np.clip(f_lo / np.where(f_lo - f_hi > 0, f_lo - f_hi, 1.0), 0.0, 1.0)
-    for _ in range(40):  # Illinois-free safeguarded regula falsi on the interpolant
+    side = np.zeros(h.shape, dtype=np.int8)  # which end moved last (Illinois bookkeeping)
+    for _ in range(40):  # Illinois regula falsi on the interpolant (Dowell & Jarratt 1971)
         val = geodetic_altitude_m(_hermite5(y0, f0, y1, f1, h, theta)) - target
+        if np.all(np.abs(val) < 1e-3):
+            break
         above = val > 0
+        # the end that stays put twice in a row has its value halved: no one-sided stalls
+        f_hi = np.where(above & (side == 1), 0.5 * f_hi, f_hi)
+        f_lo = np.where(~above & (side == -1), 0.5 * f_lo, f_lo)
         lo = np.where(above, theta, lo)
         f_lo = np.where(above, val, f_lo)
         hi = np.where(above, hi, theta)
         f_hi = np.where(above, f_hi, val)
-        secant = lo + (hi - lo) * f_lo / np.where(f_lo - f_hi > 0, f_lo - f_hi, 1.0)
-        mid = 0.5 * (lo + hi)
-        theta = np.where((hi - lo) > 0.5 * np.abs(hi - lo), secant, mid)
-        theta = np.where((theta <= lo) | (theta >= hi), mid, theta)
-        if np.all(np.abs(val) < 1e-4):
-            break
+        side = np.where(above, 1, -1).astype(np.int8)
+        theta = lo + (hi - lo) * f_lo / np.where(f_lo - f_hi > 0, f_lo - f_hi, 1.0)
+        theta = np.where((theta <= lo) | (theta >= hi), 0.5 * (lo + hi), theta)
     for _ in range(3):  # Newton on the integrator itself
         y_t, _, _ = _dp_step(y0, h * theta, f0, inv_beta, ld, gravity)
         r = y_t[:, :3]
