@@ -131,3 +131,17 @@ def test_bad_parameters_name_the_field(kwargs, field):
 def test_non_finite_state_is_rejected():
     with pytest.raises(InputError, match="r0/v0"):
         propagate([np.nan, 0.0, 7e6], [0.0, 0.0, 0.0])
+
+
+def test_backward_flight_returns_to_the_pad():
+    # vacuum: fly 200 s forward from 1 m above the pad, then back from there to the ground
+    r = earth.geodetic_to_ecef(39.0, 126.0, 1.0)
+    _, v = burnout_state(39.0, 126.0, 0.0, 70.0, 40.0, 3000.0)
+    forward = propagate(r, v, t_end=200.0, record=True)
+    end = forward.paths[0][-1]
+    back = propagate(end[1:4], end[4:7], t0=end[0], backward=True)
+    assert back.impacted[0]
+    assert back.t_impact[0] == pytest.approx(0.0, abs=0.01)
+    pad = earth.geodetic_to_ecef(39.0, 126.0, 0.0)
+    assert np.linalg.norm(back.r_impact[0] - pad) < 2.0  # the 1 m climb, along a 40° path
+    assert np.allclose(back.v_impact[0], v, atol=0.05)

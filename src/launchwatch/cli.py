@@ -19,6 +19,7 @@ from launchwatch.flight.reconstruct import ReportedLaunch
 from launchwatch.measurements import format_times
 from launchwatch.scenario import load_scenario
 from launchwatch.simulate import simulate
+from launchwatch.track_command import track_command
 
 __all__ = ["main"]
 
@@ -78,6 +79,20 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("scenario", metavar="SCENARIO.toml")
     s.add_argument("--out", required=True, metavar="DIR", help="output directory")
     s.add_argument("--json", action="store_true", help="print the summary as JSON")
+    k = sub.add_parser(
+        "track",
+        help="track objects from measurements and predict their impact points",
+        description="Validate measurements (shared JSON Lines format), track every object from "
+        "all sensors together, and report each confirmed track's state, launch point and "
+        "predicted impact with its 95 % ellipse.",
+    )
+    k.add_argument("measurements", metavar="MEASUREMENTS.jsonl")
+    k.add_argument("--sensors", required=True, metavar="SENSORS.toml")
+    k.add_argument("--json", action="store_true", help="JSON Lines of track updates on stdout")
+    k.add_argument("--out", metavar="FILE", help="also write the JSON Lines to FILE")
+    k.add_argument("--filter", choices=("ekf", "ukf"), default="ekf")
+    k.add_argument("--lag-s", type=float, default=5.0, help="late-measurement window (s)")
+    k.add_argument("--epoch", metavar="TIME", help="time moving sensors' positions refer to")
     return p
 
 
@@ -239,9 +254,9 @@ def _simulate(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     err = Console(stderr=True)
-    if args.command == "simulate":
+    if args.command in ("simulate", "track"):
         try:
-            return _simulate(args)
+            return _simulate(args) if args.command == "simulate" else track_command(args)
         except InputError as exc:
             print(f"launchwatch: error: {exc}", file=sys.stderr)
             return 2

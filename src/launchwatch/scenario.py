@@ -31,6 +31,7 @@ __all__ = [
     "SensorSpec",
     "load_scenario",
     "load_sensors",
+    "load_sensors_with_epoch",
     "parse_time",
 ]
 
@@ -169,6 +170,8 @@ class _File(msgspec.Struct, forbid_unknown_fields=True):
 
 class _SensorsFile(msgspec.Struct, forbid_unknown_fields=True):
     sensor: list[SensorSpec]
+    epoch: str | None = None
+    """The time moving sensors' positions refer to (written by ``simulate``)."""
 
 
 @dataclass(frozen=True)
@@ -288,12 +291,23 @@ def _check_sensors(sensors: list[SensorSpec], path: Path, lines: _Lines) -> None
 
 
 def load_sensors(path: str | Path) -> list[SensorSpec]:
-    """A sensors file: ``[[sensor]]`` tables only."""
+    """A sensors file: ``[[sensor]]`` tables (and an optional ``epoch``)."""
+    return load_sensors_with_epoch(path)[0]
+
+
+def load_sensors_with_epoch(path: str | Path) -> tuple[list[SensorSpec], float | None]:
+    """The sensors and the file's ``epoch`` (POSIX seconds) if it has one."""
     p = Path(path)
     _, data, lines = _read(p)
-    sensors = _convert(data, _SensorsFile, p, lines).sensor
-    _check_sensors(sensors, p, lines)
-    return sensors
+    f = _convert(data, _SensorsFile, p, lines)
+    _check_sensors(f.sensor, p, lines)
+    epoch = None
+    if f.epoch is not None:
+        try:
+            epoch = parse_time(f.epoch)
+        except ValueError as exc:
+            raise _fail(p, lines, ("epoch",), f"not an ISO 8601 UTC time: {exc}") from exc
+    return f.sensor, epoch
 
 
 def load_scenario(path: str | Path) -> Scenario:

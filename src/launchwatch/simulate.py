@@ -198,5 +198,6 @@ def _write(sim: Simulation, out: Path, report: Progress) -> None:
         {k: v for k, v in msgspec.to_builtins(s).items() if v is not None}
         for s in sim.scenario.sensors
     ]
-    (out / "sensors.toml").write_bytes(msgspec.toml.encode({"sensor": tables}))
+    epoch = format_times([sim.scenario.epoch_s])[0]
+    (out / "sensors.toml").write_bytes(msgspec.toml.encode({"epoch": epoch, "sensor": tables}))
     report("done", 3, 3)

@@ -55,12 +55,18 @@ def acceleration(
     inv_beta: FloatArray,
     lift_to_drag: FloatArray,
     gravity: Gravity = "j2",
+    omega_rad_s: float = _W,
 ) -> FloatArray:
-    """ECEF acceleration (m/s², shape (n, 3)). ``inv_beta`` is 1/β (m²/kg; 0 means vacuum)."""
+    """ECEF acceleration (m/s², shape (n, 3)). ``inv_beta`` is 1/β (m²/kg; 0 means vacuum).
+
+    ``omega_rad_s`` is the frame's spin; with -Ω and the velocity reversed, flying forward
+    is flying the same vacuum path backwards in time (the equations are invariant under
+    t → -t, ω → -ω, and J2 gravity is steady in the Earth-fixed frame)."""
     a = gravity_j2(r) if gravity == "j2" else gravity_point_mass(r)
-    # Coriolis and centrifugal terms for ω = (0, 0, Ω)
-    a[:, 0] += 2.0 * _W * v[:, 1] + _W * _W * r[:, 0]
-    a[:, 1] += -2.0 * _W * v[:, 0] + _W * _W * r[:, 1]
+    w = omega_rad_s
+    # Coriolis and centrifugal terms for ω = (0, 0, w)
+    a[:, 0] += 2.0 * w * v[:, 1] + w * w * r[:, 0]
+    a[:, 1] += -2.0 * w * v[:, 0] + w * w * r[:, 1]
     drag = inv_beta > 0.0
     if np.any(drag):
         rho = density_kg_m3(approximate_altitude_m(r[drag]))

@@ -21,7 +21,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from launchwatch.earth import geodetic_altitude_m
+from launchwatch.earth import OMEGA_EARTH_RAD_S, geodetic_altitude_m
 from launchwatch.errors import InputError
 from launchwatch.flight.dynamics import Gravity, acceleration
 from launchwatch.flight.peak import parabolic_peak
@@ -76,6 +76,7 @@ def _dp_step(
     inv_beta: FloatArray,
     ld: FloatArray,
     gravity: Gravity,
+    omega: float = OMEGA_EARTH_RAD_S,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """One Dormand-Prince step of length h (per row) from y with derivative k1 at y.
 
@@ -87,7 +88,7 @@ def _dp_step(
         for j, a in enumerate(_A[s]):
             if a != 0.0:
                 ys += hc * a * ks[j]
-        ks.append(_deriv(ys, inv_beta, ld, gravity))
+        ks.append(_deriv(ys, inv_beta, ld, gravity, omega))
     y_new = y.copy()
     err = np.zeros_like(y)
     for j in range(7):
@@ -97,10 +98,16 @@ def _dp_step(
     return y_new, err, ks[6]
 
 
-def _deriv(y: FloatArray, inv_beta: FloatArray, ld: FloatArray, gravity: Gravity) -> FloatArray:
+def _deriv(
+    y: FloatArray,
+    inv_beta: FloatArray,
+    ld: FloatArray,
+    gravity: Gravity,
+    omega: float = OMEGA_EARTH_RAD_S,
+) -> FloatArray:
     out = np.empty_like(y)
     out[:, :3] = y[:, 3:]
-    out[:, 3:] = acceleration(y[:, :3], y[:, 3:], inv_beta, ld, gravity)
+    out[:, 3:] = acceleration(y[:, :3], y[:, 3:], inv_beta, ld, gravity, omega)
     return out
 
 
@@ -156,6 +163,7 @@ def propagate(
     max_step_s: float = np.inf,
     max_steps: int = 200_000,
     find_apogee: bool = True,
+    backward: bool = False,
 ) -> Flight:
     """Fly n objects from ECEF states (r0, v0) (shape (n, 3) or (3,)) until each falls through
     ``impact_altitude_m`` or reaches ``t_end`` (s, same clock as t0).
@@ -166,6 +174,11 @@ def propagate(
     ``max_step_s`` caps the step, so that recorded paths are dense enough to interpolate.
     ``find_apogee=False`` skips locating the apogee (then ``apogee_alt_m`` is the highest
     step end), which impact-only callers do not need.
+
+    ``backward=True`` flies back in time to the ground, in vacuum (drag cannot be run
+    backwards stably): the velocity and the frame's spin are reversed, the flight is run
+    forwards, and the result is reversed again, so ``t_impact`` is then the earlier time at
+    which the path left the ground (``t_end`` is ignored).
     """
     if not max_step_s > 0:
         raise InputError("max_step_s", f"must be positive, got {max_step_s}")
@@ -186,10 +199,16 @@ def propagate(
     if np.any(t_stop < t_start):
         raise InputError("t_end", "is before t0")
 
+    omega = -OMEGA_EARTH_RAD_S if backward else OMEGA_EARTH_RAD_S
+    if backward:
+        v0a = -v0a
+        inv_beta = np.zeros(n)
+        ld = np.zeros(n)
+        t_stop = t_start + max_duration_s
     y = np.concatenate([r0a, v0a], axis=1)
     t = t_start.copy()
     alt = geodetic_altitude_m(r0a)
-    f = _deriv(y, inv_beta, ld, gravity)
+    f = _deriv(y, inv_beta, ld, gravity, omega)
     h = np.minimum(np.full(n, min(1.0, max_step_s)), t_stop - t)
     active = (alt > impact_altitude_m) & (t < t_stop)
     impacted = ~active & (alt <= impact_altitude_m)
@@ -208,7 +227,7 @@ def propagate(
         idx = np.flatnonzero(active)
         yi, fi, hi, ti = y[idx], f[idx], h[idx], t[idx]
         ib, li = inv_beta[idx], ld[idx]
-        y_new, err, f_new = _dp_step(yi, hi, fi, ib, li, gravity)
+        y_new, err, f_new = _dp_step(yi, hi, fi, ib, li, gravity, omega)
         evaluations += 6
         scale = np.empty_like(yi)
         scale[:, :3] = atol_m + rtol * np.maximum(np.abs(yi[:, :3]), np.abs(y_new[:, :3]))
@@ -241,10 +260,11 @@ def propagate(
                     inv_beta[acc[hit]],
                     ld[acc[hit]],
                     gravity,
+                    omega,
                 )
                 hh = ha[hit] * theta
                 y_hit, _, f_hit = _dp_step(
-                    y0a[hit], hh, f0a[hit], inv_beta[acc[hit]], ld[acc[hit]], gravity
+                    y0a[hit], hh, f0a[hit], inv_beta[acc[hit]], ld[acc[hit]], gravity, omega
                 )
                 y1a[hit], f1a[hit], ha[hit] = y_hit, f_hit, hh
                 alt_new[hit] = geodetic_altitude_m(y_hit[:, :3])
@@ -267,6 +287,10 @@ def propagate(
         rows = np.column_stack([ts, ys])[order]
         bounds = np.searchsorted(ids[order], np.arange(n + 1))
         paths = [rows[bounds[i] : bounds[i + 1]] for i in range(n)]
+    if backward:
+        t = 2.0 * t_start - t
+        y[:, 3:] = -y[:, 3:]
+        apogee_time = 2.0 * t_start - apogee_time
     return Flight(
         t_impact=t,
         r_impact=y[:, :3].copy(),
@@ -328,6 +352,7 @@ def _locate_impact(
     inv_beta: FloatArray,
     ld: FloatArray,
     gravity: Gravity,
+    omega: float = OMEGA_EARTH_RAD_S,
 ) -> FloatArray:
     """Fraction of the step at which altitude equals ``target``: bisection-secant on the
     interpolant, then Newton on re-taken integrator steps (to well under a millimetre)."""
@@ -353,7 +378,7 @@ def _locate_impact(
         theta = lo + (hi - lo) * f_lo / np.where(f_lo - f_hi > 0, f_lo - f_hi, 1.0)
         theta = np.where((theta <= lo) | (theta >= hi), 0.5 * (lo + hi), theta)
     for _ in range(3):  # Newton on the integrator itself
-        y_t, _, _ = _dp_step(y0, h * theta, f0, inv_beta, ld, gravity)
+        y_t, _, _ = _dp_step(y0, h * theta, f0, inv_beta, ld, gravity, omega)
         r = y_t[:, :3]
         up = r / np.linalg.norm(r, axis=1, keepdims=True)
         climb = np.einsum("ij,ij->i", up, y_t[:, 3:])

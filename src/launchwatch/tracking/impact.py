@@ -20,7 +20,7 @@ from launchwatch import earth
 from launchwatch.flight.propagate import propagate
 from launchwatch.tracking.kalman import sigma_points
 
-__all__ = ["CHI2_2_95", "ImpactPrediction", "predict_impacts"]
+__all__ = ["CHI2_2_95", "ImpactPrediction", "predict_impacts", "predict_launch_points"]
 
 FloatArray = npt.NDArray[np.float64]
 CHI2_2_95: Final = 5.991464547107979  # scipy.stats.chi2.ppf(0.95, 2)
@@ -43,6 +43,20 @@ def predict_impacts(
     x: FloatArray, P: FloatArray, t: FloatArray, horizon_s: float = 3 * 3600.0
 ) -> list[ImpactPrediction]:
     """Impact predictions for n estimates x (n, 7), P (n, 7, 7) valid at times t (n,)."""
+    return _through_flight(x, P, t, horizon_s, backward=False)
+
+
+def predict_launch_points(x: FloatArray, P: FloatArray, t: FloatArray) -> list[ImpactPrediction]:
+    """Where and when the tracked objects left the ground, by flying each sigma point back in
+    vacuum (see ``propagate(backward=True)``). This is the ballistic launch point: a missile
+    still or recently under thrust came from up-range of it by part of its boost's ground
+    distance, so for early warning the infrared launch alert is the better figure."""
+    return _through_flight(x, P, t, 3600.0, backward=True)
+
+
+def _through_flight(
+    x: FloatArray, P: FloatArray, t: FloatArray, horizon_s: float, backward: bool
+) -> list[ImpactPrediction]:
     n = len(x)
     if n == 0:
         return []
@@ -60,9 +74,11 @@ def predict_impacts(
         t0=start,
         beta_kg_m2=beta,
         t_end=start + horizon_s,
+        max_duration_s=horizon_s,
         rtol=1e-7,
         atol_m=0.5,
         find_apogee=False,
+        backward=backward,
     )
     down = flight.impacted | (alt <= 0.0)
     lat, lon, _ = earth.ecef_to_geodetic(flight.r_impact)

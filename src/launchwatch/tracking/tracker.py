@@ -34,7 +34,7 @@ from launchwatch import earth
 from launchwatch.scenario import SensorSpec
 from launchwatch.sensors import sensor_position
 from launchwatch.tracking import imm
-from launchwatch.tracking.impact import ImpactPrediction, predict_impacts
+from launchwatch.tracking.impact import ImpactPrediction, predict_impacts, predict_launch_points
 from launchwatch.tracking.intake import Measurement
 from launchwatch.tracking.kalman import ekf_predict, ekf_update, ukf_predict, ukf_update
 from launchwatch.tracking.sensing import los_frame, los_model, radar_model, wrap_angle
@@ -76,6 +76,7 @@ class Track:
     updates: int = 0
     sensors: set[str] = field(default_factory=set)
     impact: ImpactPrediction | None = None
+    launch: ImpactPrediction | None = None
     impact_time: float = -math.inf
 
     def estimate(self) -> tuple[FloatArray, FloatArray]:
@@ -97,6 +98,8 @@ class TrackUpdate:
     mu: FloatArray
     phase: str
     impact: ImpactPrediction | None
+    launch: ImpactPrediction | None
+    impact_computed: float
     updates: int
     sensors: tuple[str, ...]
 
@@ -438,6 +441,8 @@ class Tracker:
                         tr.mu.copy(),
                         tr.phase,
                         tr.impact,
+                        tr.launch,
+                        tr.impact_time,
                         tr.updates,
                         tuple(sorted(tr.sensors)),
                     )
@@ -453,11 +458,13 @@ class Tracker:
         if not due:
             return
         est = [tr.estimate() for tr in due]
-        preds = predict_impacts(
-            np.stack([e[0] for e in est]), np.stack([e[1] for e in est]), np.full(len(due), t)
-        )
-        for tr, p in zip(due, preds, strict=True):
-            tr.impact, tr.impact_time = p, t
+        x = np.stack([e[0] for e in est])
+        P = np.stack([e[1] for e in est])
+        times = np.full(len(due), t)
+        impacts = predict_impacts(x, P, times)
+        launches = predict_launch_points(x, P, times)
+        for tr, p, q in zip(due, impacts, launches, strict=True):
+            tr.impact, tr.launch, tr.impact_time = p, q, t
 
     def _start_track(
         self, spec: SensorSpec, t: float, m: Measurement, s: FloatArray, R: FloatArray

@@ -1,0 +1,120 @@
+"""``launchwatch track``: measurements in, track updates out (JSON Lines or a live table)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import IO, Any
+
+from rich.console import Console
+from rich.live import Live
+from rich.table import Table
+
+from launchwatch.errors import InputError
+from launchwatch.scenario import load_sensors_with_epoch, parse_time
+from launchwatch.tracking.intake import Intake, read_measurements
+from launchwatch.tracking.records import alert_record, track_record
+from launchwatch.tracking.tracker import Tracker, TrackerConfig
+
+__all__ = ["track_command"]
+
+
+def _table(latest: dict[str, dict[str, Any]], title: str) -> Table:
+    t = Table(title=title)
+    for col in (
+        "track",
+        "time",
+        "phase",
+        "alt km",
+        "speed m/s",
+        "impact",
+        "95 % ellipse km",
+        "sensors",
+    ):
+        t.add_column(col)
+    for rec in sorted(latest.values(), key=lambda r: int(r["track"][1:])):
+        imp = rec["impact"]
+        t.add_row(
+            rec["track"],
+            rec["time"][11:19],
+            rec["phase"],
+            f"{rec['alt_m'] / 1e3:,.1f}",
+            f"{rec['speed_m_s']:,.0f}",
+            f"{imp['lat_deg']:.3f}, {imp['lon_deg']:.3f}" if imp else "—",
+            f"{imp['semi_major_km']:.2f} × {imp['semi_minor_km']:.2f}" if imp else "—",
+            str(len(rec["sensors"])),
+        )
+    return t
+
+
+def track_command(args: argparse.Namespace) -> int:
+    sensors, file_epoch = load_sensors_with_epoch(args.sensors)
+    path = Path(args.measurements)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(path), f"cannot read the file: {exc}") from exc
+    if args.lag_s < 0:
+        raise InputError("--lag-s", "must not be negative")
+    if args.epoch is not None:
+        try:
+            epoch = parse_time(args.epoch)
+        except ValueError as exc:
+            raise InputError("--epoch", f"not an ISO 8601 UTC time: {exc}") from exc
+    elif file_epoch is not None:
+        epoch = file_epoch
+    elif any(s.speed_kn > 0 or (s.type == "space-ir" and s.orbit == "heo") for s in sensors):
+        raise InputError("--epoch", "moving sensors need the time their positions refer to")
+    else:
+        epoch = 0.0
+    intake = Intake.for_sensors(sensors, max_lag_s=args.lag_s)
+    tracker = Tracker(sensors, epoch, TrackerConfig(filter=args.filter))
+    out_file: IO[str] | None = open(args.out, "w", encoding="utf-8") if args.out else None  # noqa: SIM115
+    latest: dict[str, dict[str, Any]] = {}
+    console = Console()
+    try:
+        updates = tracker.run(read_measurements(lines, intake))
+        live = None if args.json or not console.is_terminal else Live(console=console)
+        if live:
+            live.start()
+        for n, u in enumerate(updates):
+            rec = track_record(u)
+            latest[u.track] = rec
+            text = json.dumps(rec)
+            if args.json:
+                sys.stdout.write(text + "\n")
+            if out_file:
+                out_file.write(text + "\n")
+            if live and n % 50 == 0:
+                live.update(_table(latest, "launchwatch track (live)"))
+        if live:
+            live.stop()
+        for a in tracker.alerts:
+            text = json.dumps(alert_record(a))
+            if args.json:
+                sys.stdout.write(text + "\n")
+            if out_file:
+                out_file.write(text + "\n")
+    finally:
+        if out_file:
+            out_file.close()
+    err = Console(stderr=True)
+    if not args.json:
+        console.print(_table(latest, f"launchwatch track — {path.name}"))
+        for a in tracker.alerts:
+            r = alert_record(a)
+            console.print(
+                f"launch alert {r['alert']} ({r['sensor']}) {r['first_time'][11:19]}: "
+                f"{r['launch_lat_deg']:.3f} N {r['launch_lon_deg']:.3f} E "
+                f"± {r['launch_sigma_km']:.1f} km"
+            )
+    st = tracker.stats
+    err.print(
+        f"{intake.accepted:,} measurements used, {len(intake.rejections):,} rejected; "
+        f"{st.tracks_confirmed} tracks confirmed of {st.tracks_started} started"
+    )
+    for reason, count in intake.counts.most_common():
+        err.print(f"  rejected {count:,}: {reason}")
+    return 0

@@ -1,0 +1,103 @@
+"""Track outputs as JSON Lines, one record per confirmed-track update:
+
+    {"record": "track", "time": "...Z", "track": "T12", "sensor": "ROK-R1",
+     "lat_deg": .., "lon_deg": .., "alt_m": .., "position_ecef_m": [..], "velocity_ecef_m_s": [..],
+     "covariance_ecef": [[6 × 6, m and m/s]], "position_sigma_m": .., "speed_m_s": ..,
+     "phase": "boost" | "ballistic" | "glide" | "re-entry",
+     "model_probabilities": {"boost": .., "ballistic": .., "glide": ..},
+     "ballistic_coefficient_kg_m2": .. (null while unobserved),
+     "launch": {"lat_deg", "lon_deg", "time", "time_sigma_s", "semi_major_km", "semi_minor_km",
+                "orientation_deg", "basis": "ballistic back-propagation"},
+     "impact": {"lat_deg", "lon_deg", "time", "time_sigma_s", "semi_major_km", "semi_minor_km",
+                "orientation_deg", "computed_at", "reached"},
+     "sensors": [..], "updates": n}
+
+and one ``{"record": "launch-alert", ...}`` per infrared launch alert at the end. Ellipses are
+95 %; ``re-entry`` is the ballistic model below 100 km and descending.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from launchwatch import earth
+from launchwatch.measurements import format_times
+from launchwatch.tracking import imm
+from launchwatch.tracking.impact import ImpactPrediction
+from launchwatch.tracking.tracker import LaunchAlert, TrackUpdate
+
+__all__ = ["alert_record", "track_record"]
+
+REENTRY_ALTITUDE_M = 100_000.0
+
+
+def _ellipse(p: ImpactPrediction) -> dict[str, Any]:
+    return {
+        "lat_deg": round(p.lat_deg, 5),
+        "lon_deg": round(p.lon_deg, 5),
+        "time": format_times([p.time])[0],
+        "time_sigma_s": round(p.time_sigma_s, 2),
+        "semi_major_km": round(p.semi_major_km, 3),
+        "semi_minor_km": round(p.semi_minor_km, 3),
+        "orientation_deg": round(p.orientation_deg, 1),
+    }
+
+
+def track_record(u: TrackUpdate) -> dict[str, Any]:
+    r, v = u.x[:3], u.x[3:6]
+    lat, lon, alt = earth.ecef_to_geodetic(r)
+    up = r / np.linalg.norm(r)
+    phase = u.phase
+    if phase == "ballistic" and float(alt) < REENTRY_ALTITUDE_M and float(up @ v) < 0:
+        phase = "re-entry"
+    kappa, kappa_var = float(u.x[6]), float(u.P[6, 6])
+    observed = kappa > 0 and kappa > 2.0 * np.sqrt(max(kappa_var, 0.0))
+    out: dict[str, Any] = {
+        "record": "track",
+        "time": format_times([u.time])[0],
+        "track": u.track,
+        "sensor": u.sensor,
+        "lat_deg": round(float(lat), 6),
+        "lon_deg": round(float(lon), 6),
+        "alt_m": round(float(alt), 1),
+        "position_ecef_m": np.round(r, 2).tolist(),
+        "velocity_ecef_m_s": np.round(v, 3).tolist(),
+        "covariance_ecef": np.round(u.P[:6, :6], 4).tolist(),
+        "position_sigma_m": round(float(np.sqrt(np.trace(u.P[:3, :3]) / 3.0)), 2),
+        "speed_m_s": round(float(np.linalg.norm(v)), 2),
+        "phase": phase,
+        "model_probabilities": {
+            m: round(float(p), 4) for m, p in zip(imm.MODELS, u.mu, strict=True)
+        },
+        "ballistic_coefficient_kg_m2": round(1.0 / kappa, 0) if observed else None,
+        "launch": None,
+        "impact": None,
+        "sensors": list(u.sensors),
+        "updates": u.updates,
+    }
+    if u.launch is not None:
+        out["launch"] = {**_ellipse(u.launch), "basis": "ballistic back-propagation"}
+    if u.impact is not None:
+        out["impact"] = {
+            **_ellipse(u.impact),
+            "computed_at": format_times([u.impact_computed])[0],
+            "reached": u.impact.reached,
+        }
+    return out
+
+
+def alert_record(a: LaunchAlert) -> dict[str, Any]:
+    return {
+        "record": "launch-alert",
+        "alert": a.id,
+        "sensor": a.sensor,
+        "first_time": format_times([a.first_time])[0],
+        "last_time": format_times([a.last_time])[0],
+        "launch_lat_deg": round(a.lat_deg, 5),
+        "launch_lon_deg": round(a.lon_deg, 5),
+        "launch_sigma_km": round(a.sigma_km, 3),
+        "basis": "first line of sight meets the ellipsoid",
+        "detections": a.detections,
+    }
