@@ -1,0 +1,198 @@
+"""The tracker on simulated scenarios, scored against the truth."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from launchwatch import earth
+from launchwatch.scenario import load_scenario
+from launchwatch.simulate import simulate
+from launchwatch.tracking.intake import Intake, read_measurements
+from launchwatch.tracking.tracker import Tracker, TrackerConfig
+
+MINI = Path(__file__).parent / "data" / "mini.toml"
+
+
+def _run(path, out, config=None):
+    config = config or TrackerConfig()
+    sim = simulate(load_scenario(path), out)
+    intake = Intake.for_sensors(sim.scenario.sensors)
+    lines = (Path(out) / "measurements.jsonl").read_text().splitlines()
+    tracker = Tracker(sim.scenario.sensors, sim.scenario.epoch_s, config)
+    updates = list(tracker.run(read_measurements(lines, intake)))
+    return sim, tracker, updates
+
+
+def _match(sim, updates):
+    """For each confirmed track: the truth object it follows (nearest on median) and errors."""
+    out = {}
+    for tid in sorted({u.track for u in updates}):
+        us = [u for u in updates if u.track == tid]
+        t = np.array([u.time for u in us])
+        x = np.array([u.x[:3] for u in us])
+        r, _, alive = sim.truth.states(t)
+        err = np.where(alive, np.linalg.norm(r - x[None], axis=2), np.inf)
+        best = int(np.argmin(np.median(err, axis=1)))
+        out[tid] = (sim.truth.objects[best], err[best], us)
+    return out
+
+
+@pytest.fixture(scope="module")
+def mini(tmp_path_factory):
+    return _run(MINI, tmp_path_factory.mktemp("mini"))
+
+
+def test_every_confirmed_track_follows_a_real_object(mini):
+    sim, _, updates = mini
+    matched = _match(sim, updates)
+    assert matched
+    for tid, (_, err, _) in matched.items():
+        # false alarms do not make confirmed tracks: each one stays near a real object
+        assert np.median(err) < 500.0, tid
+    # and the missile is tracked
+    assert any(obj.id == "M1" for obj, _, _ in matched.values())
+
+
+def test_missile_impact_prediction_and_ellipse(mini):
+    sim, _, updates = mini
+    missile_tracks = [(err, us) for obj, err, us in _match(sim, updates).values() if obj.id == "M1"]
+    err, us = max(missile_tracks, key=lambda m: len(m[1]))
+    assert np.median(err) < 100.0  # metres, radars of 25-40 m and 0.05° at 100-450 km
+    last = next(u for u in reversed(us) if u.impact is not None)
+    truth = next(o for o in sim.truth.objects if o.id == "M1")
+    lat, lon, _ = earth.ecef_to_geodetic(truth.nodes_r[-1])
+    miss, _, _ = earth.geodesic_inverse(lat, lon, last.impact.lat_deg, last.impact.lon_deg)
+    assert float(miss) < 1000.0
+    assert last.impact.semi_major_km < 5.0
+    assert abs(last.impact.time - truth.t_end) < 10.0
+
+
+def test_infrared_launch_alert_finds_the_pad(mini):
+    _, tracker, _ = mini
+    (alert,) = tracker.alerts
+    dist, _, _ = earth.geodesic_inverse(39.0, 126.0, alert.lat_deg, alert.lon_deg)
+    assert float(dist) < 3e3 + 3 * alert.sigma_km * 1e3
+    assert alert.first_time == pytest.approx(load_scenario(MINI).launch_times_s[0], abs=1.5)
+
+
+def test_ukf_tracks_too(tmp_path):
+    sim, _, updates = _run(MINI, tmp_path, TrackerConfig(filter="ukf"))
+    matched = _match(sim, updates)
+    missile = [err for obj, err, _ in matched.values() if obj.id == "M1"]
+    assert missile
+    assert min(np.median(e) for e in missile) < 100.0
+
+
+SALVO = """
+[scenario]
+name = "salvo"
+epoch = "2025-01-01T00:00:00Z"
+seed = 4
+
+[[launch]]
+time = "2025-01-01T00:01:00Z"
+lat_deg = 38.5
+lon_deg = 125.8
+azimuth_deg = 75.0
+range_km = 400.0
+apogee_km = 100.0
+count = 4
+interval_s = 20.0
+
+[[sensor]]
+id = "R"
+owner = "ROK"
+type = "radar"
+lat_deg = 37.5
+lon_deg = 127.5
+alt_m = 500.0
+max_range_km = 600.0
+min_elevation_deg = 1.0
+false_alarms_per_scan = 0.5
+"""
+
+
+def test_salvo_gives_one_track_per_missile(tmp_path):
+    p = tmp_path / "salvo.toml"
+    p.write_text(SALVO)
+    sim, _, updates = _run(p, tmp_path / "out")
+    matched = _match(sim, updates)
+    followed = {obj.id for obj, err, _ in matched.values() if np.median(err) < 500.0}
+    assert followed == {"M1", "M2", "M3", "M4"}
+
+
+def test_cli_track_writes_json_lines(tmp_path):
+    subprocess.run(
+        [sys.executable, "-m", "launchwatch.cli", "simulate", str(MINI), "--out", str(tmp_path)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    # add a record the intake must reject, and one out of order inside the lag
+    lines = (tmp_path / "measurements.jsonl").read_text().splitlines()
+    bad = json.loads(lines[5])
+    bad["range_m"] = -1.0
+    lines.insert(10, json.dumps(bad))
+    (tmp_path / "measurements.jsonl").write_text("\n".join(lines) + "\n")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "launchwatch.cli",
+            "track",
+            str(tmp_path / "measurements.jsonl"),
+            "--sensors",
+            str(tmp_path / "sensors.toml"),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    records = [json.loads(x) for x in proc.stdout.splitlines()]
+    tracks = [r for r in records if r["record"] == "track"]
+    assert tracks
+    with_impact = [r for r in tracks if r["impact"]]
+    assert with_impact
+    r = with_impact[-1]
+    assert set(r["impact"]) >= {
+        "lat_deg",
+        "lon_deg",
+        "time",
+        "semi_major_km",
+        "semi_minor_km",
+        "orientation_deg",
+    }
+    assert r["launch"]["basis"] == "ballistic back-propagation"
+    assert len(r["covariance_ecef"]) == 6
+    assert r["phase"] in {"boost", "ballistic", "glide", "re-entry"}
+    assert any(rec["record"] == "launch-alert" for rec in records)
+    assert "rejected 1: range_m: not positive" in proc.stderr
+
+
+def test_cli_track_bad_sensors_file_exits_2(tmp_path):
+    (tmp_path / "m.jsonl").write_text("")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "launchwatch.cli",
+            "track",
+            str(tmp_path / "m.jsonl"),
+            "--sensors",
+            str(tmp_path / "missing.toml"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("launchwatch: error:")
+    assert "Traceback" not in proc.stderr
