@@ -67,7 +67,8 @@ def _through_flight(
     beta = np.where(kappa > 0, 1.0 / np.maximum(kappa, 1e-30), np.inf)
     alt = earth.geodetic_altitude_m(flat[:, :3])
     start = np.repeat(t, k)
-    # tolerances of a metre: the ellipse is kilometres, and this runs every few seconds
+    # tolerances of metres: the ellipses are hundreds of metres to kilometres, and this runs
+    # every few seconds for every confirmed track
     flight = propagate(
         flat[:, :3],
         flat[:, 3:6],
@@ -75,8 +76,8 @@ def _through_flight(
         beta_kg_m2=beta,
         t_end=start + horizon_s,
         max_duration_s=horizon_s,
-        rtol=1e-7,
-        atol_m=0.5,
+        rtol=1e-6,
+        atol_m=5.0,
         find_apogee=False,
         backward=backward,
     )

@@ -454,7 +454,18 @@ class Tracker:
         return sum(recent) >= self.config.confirm_hits
 
     def _refresh_impacts(self, tracks: list[Track], t: float) -> None:
-        due = [tr for tr in tracks if tr.last_update > tr.impact_time]
+        # a prediction is due every impact_interval_s, or every 2 % of the time left to
+        # impact when that is longer: far from impact the prediction changes slowly
+        due = [
+            tr
+            for tr in tracks
+            if tr.last_update > tr.impact_time
+            and t - tr.impact_time
+            >= max(
+                self.config.impact_interval_s,
+                0.02 * ((tr.impact.time - t) if tr.impact is not None else 0.0),
+            )
+        ]
         if not due:
             return
         est = [tr.estimate() for tr in due]
@@ -514,19 +525,22 @@ class Tracker:
         self.stats.tracks_started += 1
 
     def _manage(self, t: float) -> None:
+        if not self.tracks:
+            return
+        xc, _ = imm.combine(
+            np.stack([tr.x for tr in self.tracks]),
+            np.stack([tr.P for tr in self.tracks]),
+            np.stack([tr.mu for tr in self.tracks]),
+        )
+        below = earth.geodetic_altitude_m(xc[:, :3]) < -2000.0
         keep = []
-        for tr in self.tracks:
-            xc, _ = tr.estimate()
-            below = float(earth.geodetic_altitude_m(xc[:3])) < -2000.0
+        for tr, under in zip(self.tracks, below.tolist(), strict=True):
             coasting = t - tr.last_update > self.config.max_coast_s
-            if tr.confirmed:
-                dead = tr.misses >= self.config.delete_misses or coasting or below
-            else:
-                dead = tr.misses >= 2 or coasting or below
-            if dead:
+            limit = self.config.delete_misses if tr.confirmed else 2
+            if tr.misses >= limit or coasting or under:
                 self.stats.tracks_deleted += 1
                 if tr.confirmed:
-                    why = "below ground" if below else "coasting" if coasting else "missed"
+                    why = "below ground" if under else "coasting" if coasting else "missed"
                     self.stats.ended.append((tr.id, t, why))
             else:
                 keep.append(tr)
