@@ -14,6 +14,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from launchwatch.errors import InputError
+from launchwatch.evaluate import evaluate_run, write_plots
 from launchwatch.flight.analysis import Analysis, analyze
 from launchwatch.flight.reconstruct import ReportedLaunch
 from launchwatch.measurements import format_times
@@ -93,6 +94,17 @@ def _parser() -> argparse.ArgumentParser:
     k.add_argument("--filter", choices=("ekf", "ukf"), default="ekf")
     k.add_argument("--lag-s", type=float, default=5.0, help="late-measurement window (s)")
     k.add_argument("--epoch", metavar="TIME", help="time moving sensors' positions refer to")
+    e = sub.add_parser(
+        "evaluate",
+        help="score a tracker run against the scenario's truth",
+        description="RMSE, NEES, GOSPA, track breaks and false tracks, impact error and ellipse "
+        "coverage by time since burnout, time to first track and to a stable impact prediction, "
+        "and the posterior Cramer-Rao bound.",
+    )
+    e.add_argument("tracks", metavar="TRACKS.jsonl", help="what `launchwatch track --out` wrote")
+    e.add_argument("--run", required=True, metavar="DIR", help="what `launchwatch simulate` wrote")
+    e.add_argument("--plots", metavar="DIR", help="write PNG plots here")
+    e.add_argument("--json", action="store_true", help="the summary as JSON")
     return p
 
 
@@ -251,12 +263,78 @@ def _simulate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _evaluate(args: argparse.Namespace) -> int:
+    ev = evaluate_run(args.run, args.tracks)
+    files = write_plots(ev, args.plots) if args.plots else []
+    s = ev.summary
+    if args.json:
+        json.dump({**s, "plots": [str(f) for f in files]}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    out = Console()
+    out.print(
+        f"tracks {s['tracks']} (false: {len(s['false_tracks'])}); position RMSE "
+        f"{s['position_rmse_m']} m; velocity RMSE {s['velocity_rmse_m_s']} m/s; NEES mean "
+        f"{s['nees_mean']} (6 dof; {s['nees_within_95_percent']} of records in the 95 % "
+        f"band); GOSPA mean {s['gospa_mean_m']} m"
+    )
+    t = Table(title="objects")
+    for col in (
+        "object",
+        "kind",
+        "tracks",
+        "breaks",
+        "first track s",
+        "stable impact s",
+        "flight s",
+    ):
+        t.add_column(col)
+    for oid, o in s["objects"].items():
+        t.add_row(
+            oid,
+            o["kind"],
+            ",".join(o["tracks"]) or "—",
+            str(o["breaks"]),
+            str(o["first_track_after_launch_s"]),
+            str(o["stable_impact_after_launch_s"]),
+            str(o["flight_s"]),
+        )
+    out.print(t)
+    t = Table(title="missile impact prediction by time since burnout")
+    for col in (
+        "since burnout s",
+        "records",
+        "median error km",
+        "ellipse coverage",
+        "median semi-major km",
+    ):
+        t.add_column(col)
+    for b in s["impact_by_time_since_burnout"]:
+        t.add_row(
+            b["since_burnout_s"],
+            str(b["records"]),
+            str(b["median_error_km"]),
+            str(b["coverage"]),
+            str(b["median_semi_major_km"]),
+        )
+    out.print(t)
+    for oid, p in s["pcrlb"].items():
+        out.print(
+            f"{oid}: position RMSE in ballistic flight {p['position_rmse_m']} m; PCRLB "
+            f"{p['pcrlb_rms_m']} m; ratio {p['ratio']}"
+        )
+    for f in files:
+        out.print(f"plot: {f}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     err = Console(stderr=True)
-    if args.command in ("simulate", "track"):
+    if args.command in ("simulate", "track", "evaluate"):
+        verbs = {"simulate": _simulate, "track": track_command, "evaluate": _evaluate}
         try:
-            return _simulate(args) if args.command == "simulate" else track_command(args)
+            return verbs[args.command](args)
         except InputError as exc:
             print(f"launchwatch: error: {exc}", file=sys.stderr)
             return 2

@@ -26,7 +26,7 @@ from launchwatch.flight.propagate import propagate
 from launchwatch.flight.reconstruct import ReportedLaunch, fly, reconstruct
 from launchwatch.scenario import Burnout, Glide, Launch, Scenario
 
-__all__ = ["PHASES", "Truth", "TruthObject", "build_truth"]
+__all__ = ["PHASES", "Truth", "TruthObject", "build_truth", "hermite"]
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -88,7 +88,7 @@ class Truth:
             live = (t >= o.t_start) & (t <= o.t_end)
             if not np.any(live):
                 continue
-            ri, vi = _hermite(o.nodes_t, o.nodes_r, o.nodes_v, t[live])
+            ri, vi = hermite(o.nodes_t, o.nodes_r, o.nodes_v, t[live])
             r[i, live], v[i, live], alive[i, live] = ri, vi, True
         return r, v, alive
 
@@ -113,7 +113,7 @@ class Truth:
         return out
 
 
-def _hermite(
+def hermite(
     nt: FloatArray, nr: FloatArray, nv: FloatArray, t: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
     """Cubic Hermite interpolation of position (and its derivative, velocity) at times t."""
