@@ -25,18 +25,20 @@ def _numeric_jacobian(f, x, steps):
 STATES = np.array(
     [
         # r, v, kappa: high in vacuum, low in the air, over the pole, at the antimeridian
-        [*earth.geodetic_to_ecef(39.0, 126.0, 300e3), 2000.0, 3000.0, 1000.0, 5e-5],
-        [*earth.geodetic_to_ecef(41.0, 138.0, 25e3), -1500.0, 2500.0, -2000.0, 1e-4],
-        [*earth.geodetic_to_ecef(89.0, 10.0, 60e3), 100.0, -3000.0, -500.0, 2e-4],
-        [*earth.geodetic_to_ecef(-10.0, 180.0, 8e3), -800.0, -200.0, -1500.0, 3e-4],
+        [*earth.geodetic_to_ecef(39.0, 126.0, 300e3), 2000.0, 3000.0, 1000.0, 5e-5, 30.0],
+        [*earth.geodetic_to_ecef(41.0, 138.0, 25e3), -1500.0, 2500.0, -2000.0, 1e-4, 0.0],
+        [*earth.geodetic_to_ecef(89.0, 10.0, 60e3), 100.0, -3000.0, -500.0, 2e-4, 60.0],
+        [*earth.geodetic_to_ecef(-10.0, 180.0, 8e3), -800.0, -200.0, -1500.0, 3e-4, 5.0],
     ]
 )
-STEPS = [1.0, 1.0, 1.0, 1e-3, 1e-3, 1e-3, 1e-9]
+STEPS = [1.0, 1.0, 1.0, 1e-3, 1e-3, 1e-3, 1e-9, 1e-3]
 
 
-def test_motion_jacobian_matches_central_differences():
-    F = jacobian(STATES)
-    num = _numeric_jacobian(state_derivative, STATES, STEPS)
+@pytest.mark.parametrize("thrust", [False, True])
+def test_motion_jacobian_matches_central_differences(thrust):
+    on = np.full(len(STATES), thrust)
+    F = jacobian(STATES, on)
+    num = _numeric_jacobian(lambda x: state_derivative(x, on), STATES, STEPS)
     # J2 is left out of the analytic gradient: allow 0.2 % of the gravity gradient there
     scale = np.max(np.abs(num), axis=(1, 2), keepdims=True)
     assert np.allclose(F, num, atol=2e-3 * scale.max() * 1e-3 + 1e-9, rtol=3e-3)
@@ -49,7 +51,7 @@ def test_transition_matrix_matches_differenced_prediction():
     num = _numeric_jacobian(
         lambda y: predict_states(y, np.array([10.0, 10.0]), with_transition=False)[0],
         x,
-        [*STEPS[:6], 2e-5],  # smaller than κ, which is clamped at 0
+        [*STEPS[:6], 2e-5, 1e-3],  # the κ step smaller than κ, which is clamped at 0
     )
     assert np.allclose(Phi[0, :, :6], num[0, :, :6], rtol=1e-3, atol=1e-6)
     # the differenced κ column at 300 km is a 0.06 µm displacement: good to ~2 % only
@@ -103,8 +105,10 @@ def test_filter_is_consistent_nees_in_95_percent_band(kind):
     nees = np.zeros((runs, times.size))
     for run in range(runs):
         rng = np.random.default_rng(run)
-        x = np.concatenate([truth[0] + rng.normal(0, [200, 200, 200, 50, 50, 50]), [0.0]])[None]
-        P = np.diag([200.0**2] * 3 + [50.0**2] * 3 + [1e-10])[None]
+        x = np.concatenate([truth[0] + rng.normal(0, [200, 200, 200, 50, 50, 50]), [0.0, 0.0]])[
+            None
+        ]
+        P = np.diag([200.0**2] * 3 + [50.0**2] * 3 + [1e-10, 1e-6])[None]
         t_prev = times[0]
         for k, t in enumerate(times):
             dt = np.array([t - t_prev])
@@ -112,7 +116,7 @@ def test_filter_is_consistent_nees_in_95_percent_band(kind):
                 step = ekf_predict if kind == "ekf" else ukf_predict
                 x, P = step(x, P, dt, np.array([1e-6]), 0.0)
             z_true, _ = radar_model(
-                np.concatenate([truth[k], [0.0]])[None], s, np.zeros((1, 3)), R_enu, False
+                np.concatenate([truth[k], [0.0, 0.0]])[None], s, np.zeros((1, 3)), R_enu, False
             )
             z = z_true + rng.normal(0, sig)
             Rm = np.diag(sig**2)[None]

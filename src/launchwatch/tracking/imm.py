@@ -26,12 +26,15 @@ MODELS: Final = ("boost", "ballistic", "glide")
 @dataclass(frozen=True)
 class ImmConfig:
     """Process-noise spectral densities (m²/s³) per model and the Markov switching matrix
-    (per second of track time; raised to the power dt for each step). The boost model's
-    density allows the ~10 g a missile reaches at the end of its burn; the glide model's a
-    few g of lift."""
+    (per second of track time; raised to the power dt for each step). The boost model carries
+    the thrust acceleration in the state (motor on) and its noise covers the turn of the
+    flight path; the glide model's allows a few g of lift."""
 
-    q_m2_s3: tuple[float, float, float] = (1.0e4, 0.05, 100.0)
+    q_m2_s3: tuple[float, float, float] = (400.0, 0.05, 100.0)
     q_kappa: float = 1e-13
+    q_jerk: tuple[float, float, float] = (25.0, 0.0, 0.0)
+    """Spectral density of the thrust acceleration's random walk ((m/s³)² s)."""
+    thrust: tuple[bool, bool, bool] = (True, False, False)
     stay: tuple[float, float, float] = (0.98, 0.995, 0.98)
 
     def transition(self, dt: FloatArray) -> FloatArray:

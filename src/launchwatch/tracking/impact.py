@@ -1,7 +1,7 @@
 """Where and when a tracked object will fall, with its 95 % error ellipse.
 
 The estimate (x, P) is carried through the nonlinear flight by the unscented transform: its
-2·7+1 sigma points (kalman.sigma_points) are each flown to the ground with the physics core's
+2·8+1 sigma points (kalman.sigma_points) are each flown to the ground with the physics core's
 propagator (J2, rotation, drag with each point's own κ), all tracks' points in one batch. The
 impact points are expressed in the east-north plane at their weighted mean, and the 95 %
 ellipse is the 2×2 covariance scaled by χ²₂(0.95) = 5.991: semi-axes √(5.991 λ), orientation
@@ -62,7 +62,7 @@ def _through_flight(
         return []
     pts, wm, wc = sigma_points(x, P)
     k = pts.shape[1]
-    flat = pts.reshape(n * k, 7)
+    flat = pts.reshape(n * k, x.shape[1])
     kappa = np.maximum(flat[:, 6], 0.0)
     beta = np.where(kappa > 0, 1.0 / np.maximum(kappa, 1e-30), np.inf)
     alt = earth.geodetic_altitude_m(flat[:, :3])

@@ -26,10 +26,16 @@ FloatArray = npt.NDArray[np.float64]
 
 
 def ekf_predict(
-    x: FloatArray, P: FloatArray, dt: FloatArray, q: FloatArray, q_kappa: float
+    x: FloatArray,
+    P: FloatArray,
+    dt: FloatArray,
+    q: FloatArray,
+    q_kappa: float,
+    q_jerk: FloatArray | float = 0.0,
+    thrust_on: npt.NDArray[np.bool_] | None = None,
 ) -> tuple[FloatArray, FloatArray]:
-    x1, Phi = predict_states(x, dt)
-    P1 = Phi @ P @ np.swapaxes(Phi, 1, 2) + process_noise(dt, q, q_kappa)
+    x1, Phi = predict_states(x, dt, thrust_on=thrust_on)
+    P1 = Phi @ P @ np.swapaxes(Phi, 1, 2) + process_noise(dt, q, q_kappa, q_jerk)
     return x1, 0.5 * (P1 + np.swapaxes(P1, 1, 2))
 
 
@@ -78,15 +84,24 @@ def sigma_points(
 
 
 def ukf_predict(
-    x: FloatArray, P: FloatArray, dt: FloatArray, q: FloatArray, q_kappa: float
+    x: FloatArray,
+    P: FloatArray,
+    dt: FloatArray,
+    q: FloatArray,
+    q_kappa: float,
+    q_jerk: FloatArray | float = 0.0,
+    thrust_on: npt.NDArray[np.bool_] | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     pts, wm, wc = sigma_points(x, P)
     nb, k, d = pts.shape
-    moved, _ = predict_states(pts.reshape(nb * k, d), np.repeat(dt, k), with_transition=False)
+    on = None if thrust_on is None else np.repeat(np.broadcast_to(thrust_on, (nb,)), k)
+    moved, _ = predict_states(
+        pts.reshape(nb * k, d), np.repeat(dt, k), with_transition=False, thrust_on=on
+    )
     moved = moved.reshape(nb, k, d)
     mean = np.einsum("k,nkd->nd", wm, moved)
     dev = moved - mean[:, None]
-    P1 = np.einsum("k,nki,nkj->nij", wc, dev, dev) + process_noise(dt, q, q_kappa)
+    P1 = np.einsum("k,nki,nkj->nij", wc, dev, dev) + process_noise(dt, q, q_kappa, q_jerk)
     return mean, 0.5 * (P1 + np.swapaxes(P1, 1, 2))
 
 

@@ -1,10 +1,14 @@
 """The filters' motion model: the physics core's equations with an estimated drag parameter.
 
-State x = [r (3), v (3), κ] in ECEF (m, m/s) with κ = 1/β (m²/kg), batched as (n, 7):
+State x = [r (3), v (3), κ, a] in ECEF (m, m/s) with κ = 1/β (m²/kg) and a the thrust
+acceleration along the velocity (m/s²), batched as (n, 8):
 
     ṙ = v
-    v̇ = g_J2(r) - 2 ω × v - ω × (ω × r) - ½ ρ(h) κ |v| v
+    v̇ = g_J2(r) - 2 ω × v - ω × (ω × r) - ½ ρ(h) κ |v| v + [thrust] a v/|v|
     κ̇ = 0 (+ a random walk in Q)
+    ȧ = 0 (+ jerk noise) with the motor on; ȧ = -a/τ with it off (τ = 2 s)
+
+Whether the motor is on is a per-row flag: the IMM's boost model has it on, the others off.
 
 The Jacobian F = ∂f/∂x is analytic: the point-mass gravity gradient μ/r³ (3 r̂ r̂ᵀ - I) (the J2
 part of the gradient, 0.1 % of it, is left out of F, not of f), the rotation terms, and the drag
@@ -28,27 +32,38 @@ from launchwatch.flight.dynamics import acceleration, approximate_altitude_m
 __all__ = ["STATE_DIM", "jacobian", "predict_states", "process_noise", "state_derivative"]
 
 FloatArray = npt.NDArray[np.float64]
-STATE_DIM: Final = 7
+BoolArray = npt.NDArray[np.bool_]
+STATE_DIM: Final = 8
+THRUST_OFF_TAU_S: Final = 2.0
 _W: Final = OMEGA_EARTH_RAD_S
 _CORIOLIS: Final = np.array([[0.0, 2 * _W, 0.0], [-2 * _W, 0.0, 0.0], [0.0, 0.0, 0.0]])
 _CENTRIFUGAL: Final = np.diag([_W * _W, _W * _W, 0.0])
 
 
-def state_derivative(x: FloatArray) -> FloatArray:
-    """f(x), shape (n, 7)."""
+def _thrust(x: FloatArray, on: BoolArray | None) -> FloatArray:
+    return np.zeros(len(x), dtype=bool) if on is None else np.broadcast_to(on, (len(x),))
+
+
+def state_derivative(x: FloatArray, thrust_on: BoolArray | None = None) -> FloatArray:
+    """f(x), shape (n, 8)."""
+    on = _thrust(x, thrust_on)
     out = np.zeros_like(x)
     out[:, :3] = x[:, 3:6]
     kappa = np.maximum(x[:, 6], 0.0)
     out[:, 3:6] = acceleration(x[:, :3], x[:, 3:6], kappa, np.zeros(len(x)))
+    speed = np.maximum(np.linalg.norm(x[:, 3:6], axis=1), 1e-3)
+    out[:, 3:6] += np.where(on, x[:, 7] / speed, 0.0)[:, None] * x[:, 3:6]
+    out[:, 7] = np.where(on, 0.0, -x[:, 7] / THRUST_OFF_TAU_S)
     return out
 
 
-def jacobian(x: FloatArray) -> FloatArray:
-    """F = ∂f/∂x, shape (n, 7, 7)."""
+def jacobian(x: FloatArray, thrust_on: BoolArray | None = None) -> FloatArray:
+    """F = ∂f/∂x, shape (n, 8, 8)."""
+    on = _thrust(x, thrust_on)
     n = len(x)
     r, v = x[:, :3], x[:, 3:6]
     kappa = np.maximum(x[:, 6], 0.0)
-    F = np.zeros((n, 7, 7))
+    F = np.zeros((n, 8, 8))
     F[:, 0:3, 3:6] = np.eye(3)
     rn = np.linalg.norm(r, axis=1)
     u = r / rn[:, None]
@@ -59,61 +74,70 @@ def jacobian(x: FloatArray) -> FloatArray:
     h = approximate_altitude_m(r)
     rho = density_kg_m3(h)
     drho_dh = (density_kg_m3(h + 25.0) - density_kg_m3(h - 25.0)) / 50.0
-    speed = np.maximum(np.linalg.norm(v, axis=1), 1e-6)
+    speed = np.maximum(np.linalg.norm(v, axis=1), 1e-3)
     vv = np.einsum("ni,nj->nij", v, v) / speed[:, None, None]
     F[:, 3:6, 3:6] -= (0.5 * rho * kappa)[:, None, None] * (speed[:, None, None] * np.eye(3) + vv)
     F[:, 3:6, 0:3] -= (0.5 * kappa * speed * drho_dh)[:, None, None] * np.einsum("ni,nj->nij", v, u)
     F[:, 3:6, 6] = -(0.5 * rho * speed)[:, None] * v
+    # thrust a v/|v|: ∂/∂v = a (I - v̂ v̂ᵀ)/|v|, ∂/∂a = v̂
+    v_hat = v / speed[:, None]
+    a = np.where(on, x[:, 7], 0.0)
+    F[:, 3:6, 3:6] += (a / speed)[:, None, None] * (
+        np.eye(3) - np.einsum("ni,nj->nij", v_hat, v_hat)
+    )
+    F[:, 3:6, 7] = np.where(on[:, None], v_hat, 0.0)
+    F[:, 7, 7] = np.where(on, 0.0, -1.0 / THRUST_OFF_TAU_S)
     return F
 
 
 def predict_states(
-    x: FloatArray, dt: FloatArray, *, with_transition: bool = True, max_step_s: float = 1.0
+    x: FloatArray,
+    dt: FloatArray,
+    *,
+    with_transition: bool = True,
+    max_step_s: float = 1.0,
+    thrust_on: BoolArray | None = None,
 ) -> tuple[FloatArray, FloatArray]:
-    """States after dt (per row, may be 0) and the transition matrices Φ (n, 7, 7), by RK4."""
-    n = len(x)
+    """States after dt (per row, may be 0) and the transition matrices Φ (n, 8, 8), by RK4."""
+    n, d = x.shape
     dt = np.broadcast_to(np.asarray(dt, dtype=np.float64), (n,))
     steps = int(max(1, np.ceil(np.max(np.abs(dt)) / max_step_s))) if n else 1
     h = (dt / steps)[:, None]
-    Phi = np.broadcast_to(np.eye(7), (n, 7, 7)).copy()
+    Phi = np.broadcast_to(np.eye(d), (n, d, d)).copy()
     y = x.copy()
+
+    def f(z: FloatArray) -> FloatArray:
+        return state_derivative(z, thrust_on)
+
     for _ in range(steps):
+        k1 = f(y)
+        k2 = f(y + 0.5 * h * k1)
+        k3 = f(y + 0.5 * h * k2)
+        k4 = f(y + h * k3)
         if with_transition:
-            # RK4 on the pair (x, Φ): Φ' = F(x) Φ
-            k1 = state_derivative(y)
-            F1 = jacobian(y)
-            y2 = y + 0.5 * h * k1
-            k2 = state_derivative(y2)
-            F2 = jacobian(y2)
-            y3 = y + 0.5 * h * k2
-            k3 = state_derivative(y3)
-            F3 = jacobian(y3)
-            y4 = y + h * k3
-            k4 = state_derivative(y4)
-            F4 = jacobian(y4)
+            # RK4 on Φ' = F(x) Φ along the same stages
             hh = h[:, :, None]
-            P1 = F1 @ Phi
-            P2 = F2 @ (Phi + 0.5 * hh * P1)
-            P3 = F3 @ (Phi + 0.5 * hh * P2)
-            P4 = F4 @ (Phi + hh * P3)
+            P1 = jacobian(y, thrust_on) @ Phi
+            P2 = jacobian(y + 0.5 * h * k1, thrust_on) @ (Phi + 0.5 * hh * P1)
+            P3 = jacobian(y + 0.5 * h * k2, thrust_on) @ (Phi + 0.5 * hh * P2)
+            P4 = jacobian(y + h * k3, thrust_on) @ (Phi + hh * P3)
             Phi = Phi + hh / 6.0 * (P1 + 2 * P2 + 2 * P3 + P4)
-        else:
-            k1 = state_derivative(y)
-            k2 = state_derivative(y + 0.5 * h * k1)
-            k3 = state_derivative(y + 0.5 * h * k2)
-            k4 = state_derivative(y + h * k3)
         y = y + h / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4)
         y[:, 6] = np.maximum(y[:, 6], 0.0)
     return y, Phi
 
 
-def process_noise(dt: FloatArray, q_m2_s3: FloatArray, q_kappa: float) -> FloatArray:
-    """Q (n, 7, 7): continuous white-noise acceleration of spectral density q per axis, and a
-    random walk of κ with spectral density q_kappa ((m²/kg)²/s)."""
+def process_noise(
+    dt: FloatArray, q_m2_s3: FloatArray, q_kappa: float, q_jerk: FloatArray | float = 0.0
+) -> FloatArray:
+    """Q (n, 8, 8): continuous white-noise acceleration of spectral density q per axis, a
+    random walk of κ with spectral density q_kappa ((m²/kg)²/s), and of the thrust
+    acceleration with q_jerk ((m/s³)²·s)."""
     dt = np.asarray(dt, dtype=np.float64)
     q = np.asarray(q_m2_s3, dtype=np.float64) * np.ones_like(dt)
+    qj = np.asarray(q_jerk, dtype=np.float64) * np.ones_like(dt)
     n = dt.size
-    Q = np.zeros((n, 7, 7))
+    Q = np.zeros((n, 8, 8))
     eye = np.eye(3)
     adt = np.abs(dt)
     Q[:, 0:3, 0:3] = (q * adt**3 / 3.0)[:, None, None] * eye
@@ -121,4 +145,5 @@ def process_noise(dt: FloatArray, q_m2_s3: FloatArray, q_kappa: float) -> FloatA
     Q[:, 3:6, 0:3] = Q[:, 0:3, 3:6]
     Q[:, 3:6, 3:6] = (q * adt)[:, None, None] * eye
     Q[:, 6, 6] = q_kappa * adt
+    Q[:, 7, 7] = qj * adt + 1e-6
     return Q

@@ -28,7 +28,7 @@ def wrap_angle(a: FloatArray) -> FloatArray:
 def radar_model(
     x: FloatArray, s: FloatArray, sv: FloatArray, R: FloatArray, with_rate: bool
 ) -> tuple[FloatArray, FloatArray]:
-    """h(x) (n, m) and H (n, m, 7) for n states seen from sensors at s (n, 3) moving at sv,
+    """h(x) (n, m) and H (n, m, d) for n states seen from sensors at s (n, 3) moving at sv,
     ENU rotations R (n, 3, 3); m = 4 with range-rate, else 3."""
     n = len(x)
     dr = x[:, :3] - s
@@ -42,7 +42,7 @@ def radar_model(
     h[:, 0] = rng
     h[:, 1] = np.arctan2(e, nn) % (2 * np.pi)
     h[:, 2] = np.arctan2(u, horiz)
-    H = np.zeros((n, m, 7))
+    H = np.zeros((n, m, x.shape[1]))
     d_rng = d / rng[:, None]
     d_az = np.stack([nn / horiz2, -e / horiz2, np.zeros(n)], axis=1)
     d_el = np.stack([-e * u, -nn * u, horiz2], axis=1) / (rng**2 * horiz)[:, None]
@@ -71,12 +71,12 @@ def los_frame(u_measured: FloatArray) -> FloatArray:
 
 
 def los_model(x: FloatArray, s: FloatArray, frame: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """h(x) (n, 2) and H (n, 2, 7) of the line of sight in the measured frame."""
+    """h(x) (n, 2) and H (n, 2, d) of the line of sight in the measured frame."""
     dr = x[:, :3] - s
     dist = np.linalg.norm(dr, axis=1)
     u = dr / dist[:, None]
     h = np.einsum("nij,nj->ni", frame, u)
     du = (np.eye(3) - np.einsum("ni,nj->nij", u, u)) / dist[:, None, None]
-    H = np.zeros((len(x), 2, 7))
+    H = np.zeros((len(x), 2, x.shape[1]))
     H[:, :, :3] = np.einsum("nij,njk->nik", frame, du)
     return h, H

@@ -37,12 +37,14 @@ from launchwatch.tracking import imm
 from launchwatch.tracking.impact import ImpactPrediction, predict_impacts, predict_launch_points
 from launchwatch.tracking.intake import Measurement
 from launchwatch.tracking.kalman import ekf_predict, ekf_update, ukf_predict, ukf_update
+from launchwatch.tracking.motion import STATE_DIM
 from launchwatch.tracking.sensing import los_frame, los_model, radar_model, wrap_angle
 
 __all__ = ["LaunchAlert", "Track", "TrackUpdate", "Tracker", "TrackerConfig"]
 
 FloatArray = npt.NDArray[np.float64]
 K: Final = len(imm.MODELS)
+D: Final = STATE_DIM
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class TrackerConfig:
     initial_speed_sigma_m_s: float = 2500.0
     initial_kappa: float = 5e-5
     initial_kappa_sigma: float = 5e-5
+    initial_thrust_sigma_m_s2: float = 40.0
     impact_interval_s: float = 2.0
     alert_join_urad: float = 2000.0
 
@@ -64,8 +67,8 @@ class TrackerConfig:
 @dataclass
 class Track:
     id: str
-    x: FloatArray  # (K, 7)
-    P: FloatArray  # (K, 7, 7)
+    x: FloatArray  # (K, D)
+    P: FloatArray  # (K, D, D)
     mu: FloatArray  # (K,)
     t: float
     created: float
@@ -184,16 +187,18 @@ class Tracker:
         T = self.config.imm.transition(dt)
         x0, P0, c = imm.mix(x, P, mu, T)
         n = len(live)
-        q = np.tile(np.asarray(self.config.imm.q_m2_s3), n)
+        cfg = self.config.imm
         step = ekf_predict if self.config.filter == "ekf" else ukf_predict
         xp, Pp = step(
-            x0.reshape(n * K, 7),
-            P0.reshape(n * K, 7, 7),
+            x0.reshape(n * K, D),
+            P0.reshape(n * K, D, D),
             np.repeat(dt, K),
-            q,
-            self.config.imm.q_kappa,
+            np.tile(np.asarray(cfg.q_m2_s3), n),
+            cfg.q_kappa,
+            np.tile(np.asarray(cfg.q_jerk), n),
+            np.tile(np.asarray(cfg.thrust), n),
         )
-        xp, Pp = xp.reshape(n, K, 7), Pp.reshape(n, K, 7, 7)
+        xp, Pp = xp.reshape(n, K, D), Pp.reshape(n, K, D, D)
         for i, tr in enumerate(live):
             tr.x, tr.P, tr.mu, tr.t = xp[i], Pp[i], c[i], t
 
@@ -303,8 +308,8 @@ class Tracker:
         tracks = [self.tracks[i] for i, _ in pairs]
         n = len(tracks)
         zz = np.repeat(z[[j for _, j in pairs]], K, axis=0)
-        x = np.stack([tr.x for tr in tracks]).reshape(n * K, 7)
-        P = np.stack([tr.P for tr in tracks]).reshape(n * K, 7, 7)
+        x = np.stack([tr.x for tr in tracks]).reshape(n * K, D)
+        P = np.stack([tr.P for tr in tracks]).reshape(n * K, D, D)
         c = np.stack([tr.mu for tr in tracks])
         sK, svK, RK = np.tile(s, (n * K, 1)), np.tile(sv, (n * K, 1)), np.tile(R, (n * K, 1, 1))
         RmK = np.broadcast_to(Rm, (n * K, *Rm.shape))
@@ -324,7 +329,7 @@ class Tracker:
             )
         mdim = y.shape[1]
         mu = imm.update_probabilities(c, y.reshape(n, K, mdim), S.reshape(n, K, mdim, mdim))
-        return self._store(tracks, x1.reshape(n, K, 7), P1.reshape(n, K, 7, 7), mu, spec, t)
+        return self._store(tracks, x1.reshape(n, K, D), P1.reshape(n, K, D, D), mu, spec, t)
 
     # -- infrared ---------------------------------------------------------------------------
 
@@ -373,8 +378,8 @@ class Tracker:
         tracks = [self.tracks[i] for i, _ in pairs]
         n = len(tracks)
         fr = np.repeat(frame[[j for _, j in pairs]], K, axis=0)
-        x = np.stack([tr.x for tr in tracks]).reshape(n * K, 7)
-        P = np.stack([tr.P for tr in tracks]).reshape(n * K, 7, 7)
+        x = np.stack([tr.x for tr in tracks]).reshape(n * K, D)
+        P = np.stack([tr.P for tr in tracks]).reshape(n * K, D, D)
         c = np.stack([tr.mu for tr in tracks])
         sK = np.tile(s, (n * K, 1))
         RmK = np.broadcast_to(Rm, (n * K, 2, 2))
@@ -384,7 +389,7 @@ class Tracker:
         for tr in tracks:
             tr.hits.append(True)
             tr.misses = 0
-        return self._store(tracks, x1.reshape(n, K, 7), P1.reshape(n, K, 7, 7), mu, spec, t)
+        return self._store(tracks, x1.reshape(n, K, D), P1.reshape(n, K, D, D), mu, spec, t)
 
     def _alert(self, spec: SensorSpec, t: float, u: FloatArray, s: FloatArray) -> None:
         for a in self.alerts:
@@ -509,11 +514,12 @@ class Tracker:
         if m.has_range_rate:
             los = (pos - s) / np.linalg.norm(pos - s)
             vel = los * m.range_rate_m_s
-        x = np.concatenate([pos, vel, [cfg.initial_kappa]])
-        P = np.zeros((7, 7))
+        x = np.concatenate([pos, vel, [cfg.initial_kappa, 0.0]])
+        P = np.zeros((D, D))
         P[:3, :3] = Ppos + np.eye(3) * 1.0
         P[3:6, 3:6] = Pvel
         P[6, 6] = cfg.initial_kappa_sigma**2
+        P[7, 7] = cfg.initial_thrust_sigma_m_s2**2
         mu = np.array([0.3, 0.5, 0.2])
         tr = Track(
             f"T{self._next_id}", np.tile(x, (K, 1)), np.tile(P, (K, 1, 1)), mu, t, t, last_update=t
