@@ -1,0 +1,143 @@
+"""Evaluation: the metrics against values worked out from their definitions, and the
+evaluate command on a simulated and tracked run."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from launchwatch import earth
+from launchwatch.tracking.metrics import gospa, inside_ellipse, nees
+
+MINI = Path(__file__).parent / "data" / "mini.toml"
+
+
+def test_gospa_worked_cases():
+    c = 1000.0
+    # one estimate 300 m from the one truth: only localisation
+    g = gospa(np.array([[300.0, 0, 0]]), np.array([[0.0, 0, 0]]), c)
+    assert g.total == pytest.approx(300.0)
+    assert (g.missed, g.false) == (0, 0)
+    # plus a false estimate far away: sqrt(300² + c²/2)
+    g = gospa(np.array([[300.0, 0, 0], [5e4, 0, 0]]), np.array([[0.0, 0, 0]]), c)
+    assert g.total == pytest.approx(np.sqrt(300.0**2 + c**2 / 2))
+    assert (g.missed, g.false) == (0, 1)
+    # an estimate beyond the cut-off counts as one missed and one false, not as localisation
+    g = gospa(np.array([[2000.0, 0, 0]]), np.array([[0.0, 0, 0]]), c)
+    assert g.total == pytest.approx(np.sqrt(c**2 / 2 * 2))
+    assert (g.missed, g.false, g.pairs) == (1, 1, [])
+    # nothing estimated: every truth missed
+    g = gospa(np.zeros((0, 3)), np.zeros((3, 3)), c)
+    assert g.total == pytest.approx(np.sqrt(3 * c**2 / 2))
+    # the assignment is global: crossing pairs are matched the cheap way
+    g = gospa(np.array([[0.0, 0, 0], [100.0, 0, 0]]), np.array([[110.0, 0, 0], [5.0, 0, 0]]), c)
+    assert g.total == pytest.approx(np.sqrt(5.0**2 + 10.0**2))
+
+
+def test_nees_of_a_known_error():
+    P = np.diag([4.0, 9.0, 1.0])[None]
+    e = np.array([[2.0, 3.0, 1.0]])
+    assert nees(e, P)[0] == pytest.approx(3.0)
+
+
+# (offset east km, offset north km, semi-major, semi-minor, orientation, inside?)
+ELLIPSES = [
+    (0.0, 0.0, 1.0, 0.5, 0.0, True),  # the centre
+    (0.0, 0.99, 1.0, 0.5, 0.0, True),  # just inside along a north-pointing major axis
+    (0.0, 1.01, 1.0, 0.5, 0.0, False),
+    (0.49, 0.0, 1.0, 0.5, 0.0, True),  # just inside along the minor axis
+    (0.51, 0.0, 1.0, 0.5, 0.0, False),
+    (0.99, 0.0, 1.0, 0.5, 90.0, True),  # major axis east
+    (0.0, 0.6, 1.0, 0.5, 90.0, False),
+    (0.69, 0.69, 1.0, 0.5, 45.0, True),  # along a north-east axis: 0.976 km
+]
+
+
+@pytest.mark.parametrize(("east", "north", "a", "b", "orient", "inside"), ELLIPSES)
+def test_inside_ellipse_edge_table(east, north, a, b, orient, inside):
+    lat0, lon0 = 42.0, 138.0
+    p = earth.enu_to_ecef([east * 1e3, north * 1e3, 0.0], lat0, lon0, 0.0)
+    lat, lon, _ = earth.ecef_to_geodetic(p)
+    assert inside_ellipse(float(lat), float(lon), lat0, lon0, a, b, orient) is inside
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    d = tmp_path_factory.mktemp("run")
+    py = sys.executable
+    subprocess.run(
+        [py, "-m", "launchwatch.cli", "simulate", str(MINI), "--out", str(d)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    subprocess.run(
+        [
+            py,
+            "-m",
+            "launchwatch.cli",
+            "track",
+            str(d / "measurements.jsonl"),
+            "--sensors",
+            str(d / "sensors.toml"),
+            "--out",
+            str(d / "tracks.jsonl"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    return d
+
+
+def test_evaluate_scores_the_run_and_draws_plots(run):
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "launchwatch.cli",
+            "evaluate",
+            str(run / "tracks.jsonl"),
+            "--run",
+            str(run),
+            "--plots",
+            str(run / "plots"),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    s = json.loads(proc.stdout)
+    assert s["objects"]["M1"]["tracks"]
+    assert s["objects"]["M1"]["first_track_after_launch_s"] < 120.0
+    assert s["position_rmse_m"] < 200.0
+    assert s["false_tracks"] == []
+    # the bound is a bound: the tracker is not better than it, and near it
+    assert 1.0 <= s["pcrlb"]["M1"]["ratio"] < 3.0
+    late = [b for b in s["impact_by_time_since_burnout"] if b["since_burnout_s"] == "60-120"]
+    assert late
+    assert late[0]["median_error_km"] < 2.0
+    for name in ("position_error.png", "gospa.png", "impact.png", "nees.png"):
+        png = run / "plots" / name
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert png.stat().st_size > 10_000
+
+
+def test_evaluate_without_tracks_exits_2(run, tmp_path):
+    empty = tmp_path / "none.jsonl"
+    empty.write_text("")
+    proc = subprocess.run(
+        [sys.executable, "-m", "launchwatch.cli", "evaluate", str(empty), "--run", str(run)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "no track records" in proc.stderr
