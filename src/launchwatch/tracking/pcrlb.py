@@ -39,8 +39,7 @@ def position_bound(
 ) -> FloatArray:
     """Bound on position RMSE (m) after each detection. ``times`` (k,), ``states`` (k, 6)
     true position and velocity at the detections, ``sensors`` the detecting sensor of each,
-    ``q_m2_s3`` (k,) the process noise of the interval ending at each detection (the boost
-    model's while the motor burns: its thrust is what the ballistic model does not know)."""
+    ``q_m2_s3`` (k,) the process noise of the interval ending at each detection."""
     J = J0.copy()
     out = np.empty(len(times))
     t_prev = times[0]

@@ -1,0 +1,135 @@
+"""Monte-Carlo consistency of the tracker: impact-ellipse coverage, NEES and the ratio of
+position RMSE to the posterior Cramér-Rao bound, over seeded runs of one launch.
+
+    bash scripts/bench montecarlo           (20 runs)
+    .venv-bench/bin/python bench/bench_montecarlo.py --runs 100
+
+Each run re-simulates the 6 January 2025 launch seen by the allied sensors, without the spent
+stage (an unresolved stage is a separate problem; see the README), with a new seed for the
+sensors' noise and detections and a ballistic coefficient drawn from the tracker's own prior
+(κ = 1/β ~ N(5e-5, (5e-5)²), κ > 1e-5), tracks it and scores it with ``evaluate``. Goals
+(issue 4): coverage of the 95 % impact ellipse between 90 and 98 %, RMSE within 1.3× the bound.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from launchwatch.evaluate import evaluate_run
+
+ROOT = Path(__file__).parents[1]
+BASE = ROOT / "scenarios" / "2025-01-06-hypersonic-irbm.toml"
+
+
+def one_run(seed: int, beta: float, tmp: Path) -> dict:
+    text = (
+        BASE.read_text()
+        .replace("seed = 20250106", f"seed = {seed}")
+        .replace("stages = 1", f"stages = 0\nreentry_beta_kg_m2 = {beta:.1f}")
+        .replace(
+            'sensors_file = "sensors/allied.toml"',
+            f'sensors_file = "{ROOT / "scenarios" / "sensors" / "allied.toml"}"',
+        )
+    )
+    scen = tmp / "s.toml"
+    scen.write_text(text)
+    py = sys.executable
+    subprocess.run(
+        [py, "-m", "launchwatch.cli", "simulate", str(scen), "--out", str(tmp)],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [
+            py,
+            "-m",
+            "launchwatch.cli",
+            "track",
+            str(tmp / "measurements.jsonl"),
+            "--sensors",
+            str(tmp / "sensors.toml"),
+            "--out",
+            str(tmp / "tracks.jsonl"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    ev = evaluate_run(tmp, tmp / "tracks.jsonl")
+    rows = [r for r in ev.series["records"] if "inside" in r and r["object"] == "M1"]
+    return {
+        "summary": ev.summary,
+        "impact": [(r["since_burnout"], r["inside"], r["impact_err_km"]) for r in rows],
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--runs", type=int, default=20)
+    ap.add_argument("--seed", type=int, default=1000)
+    ap.add_argument("--json", metavar="FILE", help="also write every run's numbers here")
+    args = ap.parse_args()
+    rng = np.random.default_rng(args.seed)
+    results = []
+    for k in range(args.runs):
+        kappa = 0.0
+        while kappa <= 1e-5:
+            kappa = rng.normal(5e-5, 5e-5)
+        with tempfile.TemporaryDirectory() as tmp:
+            res = one_run(args.seed + k, 1.0 / kappa, Path(tmp))
+        res["beta_kg_m2"] = 1.0 / kappa
+        results.append(res)
+        s = res["summary"]
+        print(
+            f"run {k + 1:3d}: β {1 / kappa:8.0f} kg/m², RMSE {s['position_rmse_m']} m, "
+            f"NEES(ballistic) {s['nees_mean_ballistic']}, PCRLB ratio "
+            f"{s['pcrlb'].get('M1', {}).get('ratio')}",
+            flush=True,
+        )
+    bins = [(0, 30), (30, 60), (60, 120), (120, 240), (240, 480)]
+    print(
+        f"\n{args.runs} runs; 95 % impact ellipse coverage by time since burnout "
+        f"(each run weighted equally):"
+    )
+    for lo, hi in bins:
+        per_run = []
+        errs = []
+        for r in results:
+            inside = [x[1] for x in r["impact"] if lo <= x[0] < hi]
+            if inside:
+                per_run.append(np.mean(inside))
+                errs += [x[2] for x in r["impact"] if lo <= x[0] < hi]
+        if per_run:
+            print(
+                f"  {lo:3d}-{hi:3d} s: coverage {np.mean(per_run):6.3f} "
+                f"(runs {len(per_run)}), median impact error {np.median(errs):7.3f} km"
+            )
+    ratios = [
+        r["summary"]["pcrlb"]["M1"]["ratio"] for r in results if "M1" in r["summary"]["pcrlb"]
+    ]
+    nees_b = [
+        r["summary"]["nees_mean_ballistic"]
+        for r in results
+        if r["summary"]["nees_mean_ballistic"] is not None
+    ]
+    breaks = [r["summary"]["objects"]["M1"]["breaks"] for r in results]
+    print(
+        f"position RMSE / PCRLB in ballistic flight: median {np.median(ratios):.2f}, "
+        f"90th percentile {np.percentile(ratios, 90):.2f}"
+    )
+    print(f"NEES (6 dof) in ballistic flight, mean over runs: {np.mean(nees_b):.2f} (ideal 6)")
+    print(f"track breaks per missile: mean {np.mean(breaks):.2f}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, default=float))
+
+
+if __name__ == "__main__":
+    main()
