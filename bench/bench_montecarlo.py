@@ -7,7 +7,7 @@ position RMSE to the posterior Cramér-Rao bound, over seeded runs of one launch
 Each run re-simulates the 6 January 2025 launch seen by the allied sensors, without the spent
 stage (an unresolved stage is a separate problem; see the README), with a new seed for the
 sensors' noise and detections and a ballistic coefficient drawn from the tracker's own prior
-(κ = 1/β ~ N(5e-5, (5e-5)²), κ > 1e-5), tracks it and scores it with ``evaluate``. Goals
+(ln(β / 20,000 kg/m²) ~ N(0, 1)), tracks it and scores it with ``evaluate``. Goals
 (issue 4): coverage of the 95 % impact ellipse between 90 and 98 %, RMSE within 1.3× the bound.
 """
 
@@ -80,9 +80,7 @@ def main() -> None:
     rng = np.random.default_rng(args.seed)
     results = []
     for k in range(args.runs):
-        kappa = 0.0
-        while kappa <= 1e-5:
-            kappa = rng.normal(5e-5, 5e-5)
+        kappa = 5e-5 * np.exp(rng.normal(0.0, 1.0))
         with tempfile.TemporaryDirectory() as tmp:
             res = one_run(args.seed + k, 1.0 / kappa, Path(tmp))
         res["beta_kg_m2"] = 1.0 / kappa

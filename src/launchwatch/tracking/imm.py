@@ -31,7 +31,8 @@ class ImmConfig:
     flight path; the glide model's allows a few g of lift."""
 
     q_m2_s3: tuple[float, float, float] = (400.0, 0.05, 100.0)
-    q_kappa: float = 1e-13
+    q_kappa: float = 1e-5
+    """Random walk of ln κ (1/s): β of a tumbling or ablating body drifts slowly."""
     q_jerk: tuple[float, float, float] = (25.0, 0.0, 0.0)
     """Spectral density of the thrust acceleration's random walk ((m/s³)² s)."""
     thrust: tuple[bool, bool, bool] = (True, False, False)

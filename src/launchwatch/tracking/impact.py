@@ -2,10 +2,10 @@
 
 The estimate (x, P) is carried through the nonlinear flight by the unscented transform: its
 2·8+1 sigma points (kalman.sigma_points) are each flown to the ground with the physics core's
-propagator (J2, rotation, drag with each point's own κ), all tracks' points in one batch. The
-impact points are expressed in the east-north plane at their weighted mean, and the 95 %
-ellipse is the 2×2 covariance scaled by χ²₂(0.95) = 5.991: semi-axes √(5.991 λ), orientation
-of the major axis clockwise from north.
+propagator (J2, rotation, drag with each point's own ballistic coefficient), all tracks'
+points in one batch. The impact points are expressed in the east-north plane at their weighted
+mean, and the 95 % ellipse is the 2×2 covariance scaled by χ²₂(0.95) = 5.991: semi-axes
+√(5.991 λ) for its eigenvalues λ, orientation of the major axis clockwise from north.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import numpy.typing as npt
 from launchwatch import earth
 from launchwatch.flight.propagate import propagate
 from launchwatch.tracking.kalman import sigma_points
+from launchwatch.tracking.motion import kappa_of
 
 __all__ = ["CHI2_2_95", "ImpactPrediction", "predict_impacts", "predict_launch_points"]
 
@@ -63,8 +64,7 @@ def _through_flight(
     pts, wm, wc = sigma_points(x, P)
     k = pts.shape[1]
     flat = pts.reshape(n * k, x.shape[1])
-    kappa = np.maximum(flat[:, 6], 0.0)
-    beta = np.where(kappa > 0, 1.0 / np.maximum(kappa, 1e-30), np.inf)
+    beta = 1.0 / kappa_of(flat[:, 6])
     alt = earth.geodetic_altitude_m(flat[:, :3])
     start = np.repeat(t, k)
     # tolerances of metres: the ellipses are hundreds of metres to kilometres, and this runs

@@ -48,7 +48,6 @@ def ekf_update(
     S = H @ P @ Ht + R
     K = P @ Ht @ np.linalg.inv(S)
     x1 = x + np.einsum("nij,nj->ni", K, y)
-    x1[:, 6] = np.maximum(x1[:, 6], 0.0)
     A = np.eye(P.shape[1]) - K @ H
     P1 = A @ P @ np.swapaxes(A, 1, 2) + K @ R @ np.swapaxes(K, 1, 2)
     return x1, 0.5 * (P1 + np.swapaxes(P1, 1, 2)), S
@@ -132,6 +131,5 @@ def ukf_update(
     Pxz = np.einsum("k,nki,nkj->nij", wc, pts - x[:, None], dz)
     K = Pxz @ np.linalg.inv(S)
     x1 = x + np.einsum("nij,nj->ni", K, y)
-    x1[:, 6] = np.maximum(x1[:, 6], 0.0)
     P1 = P - K @ S @ np.swapaxes(K, 1, 2)
     return x1, 0.5 * (P1 + np.swapaxes(P1, 1, 2)), y, S

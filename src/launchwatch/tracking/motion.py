@@ -1,11 +1,13 @@
 """The filters' motion model: the physics core's equations with an estimated drag parameter.
 
-State x = [r (3), v (3), κ, a] in ECEF (m, m/s) with κ = 1/β (m²/kg) and a the thrust
-acceleration along the velocity (m/s²), batched as (n, 8):
+State x = [r (3), v (3), λ, a] in ECEF (m, m/s), with λ = ln(κ/κ₀) the logarithm of the drag
+parameter κ = 1/β (m²/kg) relative to κ₀ = 5e-5 (β = 20,000 kg/m²), and a the thrust
+acceleration along the velocity (m/s²), batched as (n, 8). The logarithm keeps drag positive
+and makes the prior on β log-normal (Julier & Uhlmann's re-entry problem does the same):
 
     ṙ = v
     v̇ = g_J2(r) - 2 ω × v - ω × (ω × r) - ½ ρ(h) κ |v| v + [thrust] a v/|v|
-    κ̇ = 0 (+ a random walk in Q)
+    λ̇ = 0 (+ a random walk in Q)
     ȧ = 0 (+ jerk noise) with the motor on; ȧ = -a/τ with it off (τ = 2 s)
 
 Whether the motor is on is a per-row flag: the IMM's boost model has it on, the others off.
@@ -29,12 +31,29 @@ from launchwatch.atmosphere import density_kg_m3
 from launchwatch.earth import GM_M3_S2, OMEGA_EARTH_RAD_S
 from launchwatch.flight.dynamics import acceleration, approximate_altitude_m
 
-__all__ = ["STATE_DIM", "jacobian", "predict_states", "process_noise", "state_derivative"]
+__all__ = [
+    "KAPPA0_M2_KG",
+    "STATE_DIM",
+    "jacobian",
+    "kappa_of",
+    "predict_states",
+    "process_noise",
+    "state_derivative",
+]
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 STATE_DIM: Final = 8
 THRUST_OFF_TAU_S: Final = 2.0
+KAPPA0_M2_KG: Final = 5e-5
+_LOG_KAPPA_LIMITS: Final = (-12.0, 6.0)
+
+
+def kappa_of(log_kappa: FloatArray) -> FloatArray:
+    """κ = κ₀ exp(λ) (m²/kg), with λ held to a physical range (β from 8 to 8e9 kg/m²)."""
+    return np.asarray(KAPPA0_M2_KG * np.exp(np.clip(log_kappa, *_LOG_KAPPA_LIMITS)))
+
+
 _W: Final = OMEGA_EARTH_RAD_S
 _CORIOLIS: Final = np.array([[0.0, 2 * _W, 0.0], [-2 * _W, 0.0, 0.0], [0.0, 0.0, 0.0]])
 _CENTRIFUGAL: Final = np.diag([_W * _W, _W * _W, 0.0])
@@ -49,7 +68,7 @@ def state_derivative(x: FloatArray, thrust_on: BoolArray | None = None) -> Float
     on = _thrust(x, thrust_on)
     out = np.zeros_like(x)
     out[:, :3] = x[:, 3:6]
-    kappa = np.maximum(x[:, 6], 0.0)
+    kappa = kappa_of(x[:, 6])
     out[:, 3:6] = acceleration(x[:, :3], x[:, 3:6], kappa, np.zeros(len(x)))
     speed = np.maximum(np.linalg.norm(x[:, 3:6], axis=1), 1e-3)
     out[:, 3:6] += np.where(on, x[:, 7] / speed, 0.0)[:, None] * x[:, 3:6]
@@ -62,7 +81,7 @@ def jacobian(x: FloatArray, thrust_on: BoolArray | None = None) -> FloatArray:
     on = _thrust(x, thrust_on)
     n = len(x)
     r, v = x[:, :3], x[:, 3:6]
-    kappa = np.maximum(x[:, 6], 0.0)
+    kappa = kappa_of(x[:, 6])
     F = np.zeros((n, 8, 8))
     F[:, 0:3, 3:6] = np.eye(3)
     rn = np.linalg.norm(r, axis=1)
@@ -78,7 +97,7 @@ def jacobian(x: FloatArray, thrust_on: BoolArray | None = None) -> FloatArray:
     vv = np.einsum("ni,nj->nij", v, v) / speed[:, None, None]
     F[:, 3:6, 3:6] -= (0.5 * rho * kappa)[:, None, None] * (speed[:, None, None] * np.eye(3) + vv)
     F[:, 3:6, 0:3] -= (0.5 * kappa * speed * drho_dh)[:, None, None] * np.einsum("ni,nj->nij", v, u)
-    F[:, 3:6, 6] = -(0.5 * rho * speed)[:, None] * v
+    F[:, 3:6, 6] = -(0.5 * rho * speed * kappa)[:, None] * v  # ∂/∂λ = κ ∂/∂κ
     # thrust a v/|v|: ∂/∂v = a (I - v̂ v̂ᵀ)/|v|, ∂/∂a = v̂
     v_hat = v / speed[:, None]
     a = np.where(on, x[:, 7], 0.0)
@@ -123,7 +142,6 @@ def predict_states(
             P4 = jacobian(y + h * k3, thrust_on) @ (Phi + hh * P3)
             Phi = Phi + hh / 6.0 * (P1 + 2 * P2 + 2 * P3 + P4)
         y = y + h / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4)
-        y[:, 6] = np.maximum(y[:, 6], 0.0)
     return y, Phi
 
 
@@ -131,7 +149,7 @@ def process_noise(
     dt: FloatArray, q_m2_s3: FloatArray, q_kappa: float, q_jerk: FloatArray | float = 0.0
 ) -> FloatArray:
     """Q (n, 8, 8): continuous white-noise acceleration of spectral density q per axis, a
-    random walk of κ with spectral density q_kappa ((m²/kg)²/s), and of the thrust
+    random walk of λ = ln(κ/κ₀) with spectral density q_kappa (1/s), and of the thrust
     acceleration with q_jerk ((m/s³)²·s)."""
     dt = np.asarray(dt, dtype=np.float64)
     q = np.asarray(q_m2_s3, dtype=np.float64) * np.ones_like(dt)

@@ -44,11 +44,11 @@ def position_bound(
     out = np.empty(len(times))
     t_prev = times[0]
     for i, (t, x6, spec) in enumerate(zip(times, states, sensors, strict=True)):
-        x = np.concatenate([x6, [0.0, 0.0]])[None]
+        x = np.concatenate([x6, [-12.0, 0.0]])[None]  # drag-free along the truth
         dt = t - t_prev
         if dt > 0:
             # F along the truth from the previous detection
-            prev = np.concatenate([states[i - 1], [0.0, 0.0]])[None]
+            prev = np.concatenate([states[i - 1], [-12.0, 0.0]])[None]
             _, Phi = predict_states(prev, np.array([dt]))
             F = Phi[0, :6, :6]
             Q = process_noise(np.array([dt]), np.array([q_m2_s3[i]]), 0.0)[0, :6, :6]

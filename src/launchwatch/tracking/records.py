@@ -26,6 +26,7 @@ from launchwatch import earth
 from launchwatch.measurements import format_times
 from launchwatch.tracking import imm
 from launchwatch.tracking.impact import ImpactPrediction
+from launchwatch.tracking.motion import kappa_of
 from launchwatch.tracking.tracker import LaunchAlert, TrackUpdate
 
 __all__ = ["alert_record", "track_record"]
@@ -52,8 +53,8 @@ def track_record(u: TrackUpdate) -> dict[str, Any]:
     phase = u.phase
     if phase == "ballistic" and float(alt) < REENTRY_ALTITUDE_M and float(up @ v) < 0:
         phase = "re-entry"
-    kappa, kappa_var = float(u.x[6]), float(u.P[6, 6])
-    observed = kappa > 0 and kappa > 2.0 * np.sqrt(max(kappa_var, 0.0))
+    beta = 1.0 / float(kappa_of(np.array([u.x[6]]))[0])
+    observed = float(u.P[6, 6]) < 0.25  # once ln β is known to better than ± 0.5
     out: dict[str, Any] = {
         "record": "track",
         "time": format_times([u.time])[0],
@@ -71,7 +72,7 @@ def track_record(u: TrackUpdate) -> dict[str, Any]:
         "model_probabilities": {
             m: round(float(p), 4) for m, p in zip(imm.MODELS, u.mu, strict=True)
         },
-        "ballistic_coefficient_kg_m2": round(1.0 / kappa, 0) if observed else None,
+        "ballistic_coefficient_kg_m2": round(beta, 0) if observed else None,
         "launch": None,
         "impact": None,
         "sensors": list(u.sensors),

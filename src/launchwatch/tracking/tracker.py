@@ -57,8 +57,8 @@ class TrackerConfig:
     delete_misses: int = 12
     max_coast_s: float = 10.0
     initial_speed_sigma_m_s: float = 2500.0
-    initial_kappa: float = 5e-5
-    initial_kappa_sigma: float = 5e-5
+    initial_log_kappa_sigma: float = 1.0
+    """Prior on ln(β/20,000 kg/m²): one σ is a factor e either way."""
     initial_thrust_sigma_m_s2: float = 40.0
     impact_interval_s: float = 2.0
     alert_join_urad: float = 2000.0
@@ -514,11 +514,11 @@ class Tracker:
         if m.has_range_rate:
             los = (pos - s) / np.linalg.norm(pos - s)
             vel = los * m.range_rate_m_s
-        x = np.concatenate([pos, vel, [cfg.initial_kappa, 0.0]])
+        x = np.concatenate([pos, vel, [0.0, 0.0]])
         P = np.zeros((D, D))
         P[:3, :3] = Ppos + np.eye(3) * 1.0
         P[3:6, 3:6] = Pvel
-        P[6, 6] = cfg.initial_kappa_sigma**2
+        P[6, 6] = cfg.initial_log_kappa_sigma**2
         P[7, 7] = cfg.initial_thrust_sigma_m_s2**2
         mu = np.array([0.3, 0.5, 0.2])
         tr = Track(
