@@ -20,7 +20,16 @@ import numpy.typing as npt
 
 from launchwatch.tracking.motion import predict_states, process_noise
 
-__all__ = ["ekf_predict", "ekf_update", "nis", "sigma_points", "ukf_predict", "ukf_update"]
+__all__ = [
+    "ekf_predict",
+    "ekf_predict_with",
+    "ekf_update",
+    "nis",
+    "sigma_points",
+    "ukf_predict",
+    "ukf_predict_with",
+    "ukf_update",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -35,8 +44,15 @@ def ekf_predict(
     thrust_on: npt.NDArray[np.bool_] | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     x1, Phi = predict_states(x, dt, thrust_on=thrust_on)
-    P1 = Phi @ P @ np.swapaxes(Phi, 1, 2) + process_noise(dt, q, q_kappa, q_jerk)
-    return x1, 0.5 * (P1 + np.swapaxes(P1, 1, 2))
+    return ekf_predict_with(x1, Phi, P, process_noise(dt, q, q_kappa, q_jerk))
+
+
+def ekf_predict_with(
+    x_predicted: FloatArray, Phi: FloatArray, P: FloatArray, Q: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """The covariance half of any EKF prediction: P⁻ = Φ P Φᵀ + Q (symmetrised)."""
+    P1 = Phi @ P @ np.swapaxes(Phi, 1, 2) + Q
+    return x_predicted, 0.5 * (P1 + np.swapaxes(P1, 1, 2))
 
 
 def ekf_update(
@@ -91,16 +107,32 @@ def ukf_predict(
     q_jerk: FloatArray | float = 0.0,
     thrust_on: npt.NDArray[np.bool_] | None = None,
 ) -> tuple[FloatArray, FloatArray]:
+    nb = len(x)
+    on = None if thrust_on is None else np.broadcast_to(thrust_on, (nb,))
+
+    def move(points: FloatArray, owner: npt.NDArray[np.intp]) -> FloatArray:
+        return predict_states(
+            points, dt[owner], with_transition=False, thrust_on=None if on is None else on[owner]
+        )[0]
+
+    return ukf_predict_with(x, P, move, process_noise(dt, q, q_kappa, q_jerk))
+
+
+def ukf_predict_with(
+    x: FloatArray,
+    P: FloatArray,
+    f: Callable[[FloatArray, npt.NDArray[np.intp]], FloatArray],
+    Q: FloatArray,
+) -> tuple[FloatArray, FloatArray]:
+    """Unscented prediction through any transition: ``f(points, owner)`` moves (N, d)
+    sigma points whose rows belong to batch members ``owner`` (N,)."""
     pts, wm, wc = sigma_points(x, P)
     nb, k, d = pts.shape
-    on = None if thrust_on is None else np.repeat(np.broadcast_to(thrust_on, (nb,)), k)
-    moved, _ = predict_states(
-        pts.reshape(nb * k, d), np.repeat(dt, k), with_transition=False, thrust_on=on
-    )
-    moved = moved.reshape(nb, k, d)
+    owner = np.repeat(np.arange(nb), k)
+    moved = f(pts.reshape(nb * k, d), owner).reshape(nb, k, d)
     mean = np.einsum("k,nkd->nd", wm, moved)
     dev = moved - mean[:, None]
-    P1 = np.einsum("k,nki,nkj->nij", wc, dev, dev) + process_noise(dt, q, q_kappa, q_jerk)
+    P1 = np.einsum("k,nki,nkj->nij", wc, dev, dev) + Q
     return mean, 0.5 * (P1 + np.swapaxes(P1, 1, 2))
 
 
