@@ -22,7 +22,8 @@ def main() -> None:
     ukf = np.array([r.ukf_position_rmse_m for r in runs])
     print(
         f"re-entry problem, {args.runs} runs: average position RMSE "
-        f"EKF {ekf.mean():.2f} m (sd {ekf.std():.2f}), UKF {ukf.mean():.2f} m (sd {ukf.std():.2f}); "
+        f"EKF {ekf.mean():.2f} m (sd {ekf.std():.2f}), "
+        f"UKF {ukf.mean():.2f} m (sd {ukf.std():.2f}); "
         f"EKF/UKF toolbox: about 8.4 m"
     )
 
