@@ -196,3 +196,37 @@ def test_cli_track_bad_sensors_file_exits_2(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.startswith("launchwatch: error:")
     assert "Traceback" not in proc.stderr
+
+
+def test_triangulate_exact_and_skew_rays():
+    from launchwatch.tracking.tracker import triangulate
+
+    target = earth.geodetic_to_ecef(39.0, 126.0, 2000.0)
+    sats = earth.geodetic_to_ecef([0.0, 0.0, 10.0], [100.0, 160.0, 130.0], 35_786e3)
+    rays = target - sats
+    point, miss = triangulate(sats, rays)
+    assert np.linalg.norm(point - target) < 1e-3
+    assert miss < 1e-3
+    # two rays that miss each other by 2 km: the point is midway, the miss is reported
+    skew = rays.copy()
+    skew[1] = (target + np.array([0.0, 0.0, 2000.0])) - sats[1]
+    point, miss = triangulate(sats[:2], skew[:2])
+    assert 500.0 < miss < 2000.0
+
+
+def test_two_satellites_triangulate_the_launch_point(tmp_path):
+    second = (
+        '\n[[sensor]]\nid = "IR2"\nowner = "USA"\ntype = "space-ir"\nlat_deg = 0.0\n'
+        "lon_deg = 100.0\nalt_m = 35786000.0\nsigma_los_urad = 25.0\nrevisit_s = 1.0\n"
+    )
+    p = tmp_path / "two.toml"
+    p.write_text(MINI.read_text() + second)
+    _, tracker, _ = _run(p, tmp_path / "out")
+    fused = [a for a in tracker.alerts if a.triangulated_with]
+    assert fused
+    a = fused[0]
+    dist, _, _ = earth.geodesic_inverse(39.0, 126.0, a.lat_deg, a.lon_deg)
+    # the first lines of sight see the missile a second or so after lift-off, low down
+    assert float(dist) < 2000.0
+    assert a.alt_m < 5000.0
+    assert a.miss_km < 2.0

@@ -99,6 +99,13 @@ def alert_record(a: LaunchAlert) -> dict[str, Any]:
         "launch_lat_deg": round(a.lat_deg, 5),
         "launch_lon_deg": round(a.lon_deg, 5),
         "launch_sigma_km": round(a.sigma_km, 3),
-        "basis": "first line of sight meets the ellipsoid",
+        "basis": (
+            "lines of sight of several satellites triangulated"
+            if a.triangulated_with
+            else "first line of sight meets the ellipsoid"
+        ),
+        "triangulated_with": list(a.triangulated_with),
+        "launch_alt_m": round(a.alt_m, 1),
+        "lines_of_sight_miss_km": None if a.miss_km is None else round(a.miss_km, 3),
         "detections": a.detections,
     }

@@ -40,7 +40,7 @@ from launchwatch.tracking.kalman import ekf_predict, ekf_update, ukf_predict, uk
 from launchwatch.tracking.motion import STATE_DIM
 from launchwatch.tracking.sensing import los_frame, los_model, radar_model, wrap_angle
 
-__all__ = ["LaunchAlert", "Track", "TrackUpdate", "Tracker", "TrackerConfig"]
+__all__ = ["LaunchAlert", "Track", "TrackUpdate", "Tracker", "TrackerConfig", "triangulate"]
 
 FloatArray = npt.NDArray[np.float64]
 K: Final = len(imm.MODELS)
@@ -118,6 +118,13 @@ class LaunchAlert:
     sigma_km: float
     last_los: FloatArray
     detections: int = 1
+    first_los: FloatArray | None = None
+    first_origin: FloatArray | None = None
+    triangulated_with: tuple[str, ...] = ()
+    """Alerts of other satellites fused with this one (then lat/lon/alt are triangulated)."""
+    alt_m: float = 0.0
+    miss_km: float | None = None
+    """Closest approach of the fused lines of sight (a check that they saw one object)."""
 
 
 @dataclass
@@ -406,11 +413,45 @@ class Tracker:
             return
         lat, lon, _ = earth.ecef_to_geodetic(point)
         sigma_km = float(np.linalg.norm(point - s)) * spec.sigma_los_urad * 1e-6 / 1e3
-        self.alerts.append(
-            LaunchAlert(
-                f"A{len(self.alerts) + 1}", spec.id, t, t, float(lat), float(lon), sigma_km, u
-            )
+        alert = LaunchAlert(
+            f"A{len(self.alerts) + 1}",
+            spec.id,
+            t,
+            t,
+            float(lat),
+            float(lon),
+            sigma_km,
+            u,
+            first_los=u,
+            first_origin=s,
         )
+        self._triangulate(alert)
+        self.alerts.append(alert)
+
+    def _triangulate(self, alert: LaunchAlert) -> None:
+        """Fuse a new alert with those of other satellites that began within 5 s and whose
+        first lines of sight pass within 30 km of each other: one launch seen twice."""
+        peers = [
+            a
+            for a in self.alerts
+            if a.sensor != alert.sensor
+            and abs(a.first_time - alert.first_time) <= 5.0
+            and a.first_los is not None
+            and a.first_origin is not None
+        ]
+        if not peers or alert.first_los is None or alert.first_origin is None:
+            return
+        origins = np.array([alert.first_origin] + [a.first_origin for a in peers])
+        rays = np.array([alert.first_los] + [a.first_los for a in peers])
+        point, miss = triangulate(origins, rays)
+        if miss > 30e3:
+            return
+        lat, lon, alt = earth.ecef_to_geodetic(point)
+        # the launch point is under the first seen position; its error is the rays' miss
+        alert.lat_deg, alert.lon_deg, alert.alt_m = float(lat), float(lon), float(alt)
+        alert.sigma_km = max(miss / 1e3, min(a.sigma_km for a in [alert, *peers]) / 2.0)
+        alert.miss_km = miss / 1e3
+        alert.triangulated_with = tuple(a.id for a in peers)
 
     # -- bookkeeping ------------------------------------------------------------------------
 
@@ -551,6 +592,17 @@ class Tracker:
             else:
                 keep.append(tr)
         self.tracks = keep
+
+
+def triangulate(origins: FloatArray, rays: FloatArray) -> tuple[FloatArray, float]:
+    """Least-squares point closest to k lines s_i + λ u_i (k ≥ 2): solve
+    Σ (I - u uᵀ) p = Σ (I - u uᵀ) s. Returns the point and the largest distance from it to a
+    line (m)."""
+    u = rays / np.linalg.norm(rays, axis=1, keepdims=True)
+    A = np.eye(3)[None] - np.einsum("ki,kj->kij", u, u)
+    p = np.linalg.solve(A.sum(axis=0), np.einsum("kij,kj->i", A, origins))
+    miss = np.linalg.norm(np.einsum("kij,kj->ki", A, p[None] - origins), axis=1)
+    return p, float(miss.max())
 
 
 def _ellipsoid_hit(s: FloatArray, u: FloatArray) -> FloatArray | None:
