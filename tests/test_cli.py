@@ -1,26 +1,15 @@
 """The analyze command: readable table, JSON, and exit status 2 on bad input (no traceback)."""
 
 import json
-import subprocess
-import sys
 
 import pytest
 
+from cli_run import assert_bad_input, run_cli
 from launchwatch.cli import main
 
 
-def run(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "launchwatch.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
-
 def test_json_output_has_the_documented_keys():
-    proc = run(
+    proc = run_cli(
         "analyze",
         "--launch",
         "38.5,125.7",
@@ -77,15 +66,13 @@ def test_table_output(capsys):
     ],
 )
 def test_bad_input_exits_2_with_one_line(args, field):
-    proc = run("analyze", *args, "--range-km", "1100", "--apogee-km", "100")
-    assert proc.returncode == 2
-    assert proc.stderr.startswith(f"launchwatch: error: {field}")
-    assert "Traceback" not in proc.stderr
+    proc = run_cli("analyze", *args, "--range-km", "1100", "--apogee-km", "100")
+    assert_bad_input(proc, f"launchwatch: error: {field}")
     assert proc.stderr.count("\n") == 1
 
 
 def test_infeasible_numbers_exit_2_naming_the_field():
-    proc = run(
+    proc = run_cli(
         "analyze",
         "--launch",
         "39.19,125.96",
@@ -96,11 +83,9 @@ def test_infeasible_numbers_exit_2_naming_the_field():
         "--apogee-km",
         "0",
     )
-    assert proc.returncode == 2
-    assert proc.stderr.startswith("launchwatch: error: apogee_km:")
+    assert_bad_input(proc, "launchwatch: error: apogee_km:")
 
 
 def test_missing_argument_exits_2():
-    proc = run("analyze", "--launch", "39,125")
-    assert proc.returncode == 2
-    assert "Traceback" not in proc.stderr
+    proc = run_cli("analyze", "--launch", "39,125")
+    assert_bad_input(proc)

@@ -2,13 +2,12 @@
 evaluate command on a simulated and tracked run."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from cli_run import assert_bad_input, run_cli
 from launchwatch import earth
 from launchwatch.tracking.metrics import gospa, inside_ellipse, nees
 
@@ -67,50 +66,22 @@ def test_inside_ellipse_edge_table(east, north, a, b, orient, inside):
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     d = tmp_path_factory.mktemp("run")
-    py = sys.executable
-    subprocess.run(
-        [py, "-m", "launchwatch.cli", "simulate", str(MINI), "--out", str(d)],
-        check=True,
-        capture_output=True,
-        timeout=300,
+    assert run_cli("simulate", MINI, "--out", d).returncode == 0
+    proc = run_cli(
+        "track",
+        d / "measurements.jsonl",
+        "--sensors",
+        d / "sensors.toml",
+        "--out",
+        d / "tracks.jsonl",
     )
-    subprocess.run(
-        [
-            py,
-            "-m",
-            "launchwatch.cli",
-            "track",
-            str(d / "measurements.jsonl"),
-            "--sensors",
-            str(d / "sensors.toml"),
-            "--out",
-            str(d / "tracks.jsonl"),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
+    assert proc.returncode == 0, proc.stderr
     return d
 
 
 def test_evaluate_scores_the_run_and_draws_plots(run):
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "launchwatch.cli",
-            "evaluate",
-            str(run / "tracks.jsonl"),
-            "--run",
-            str(run),
-            "--plots",
-            str(run / "plots"),
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
+    proc = run_cli(
+        "evaluate", run / "tracks.jsonl", "--run", run, "--plots", run / "plots", "--json"
     )
     assert proc.returncode == 0, proc.stderr
     s = json.loads(proc.stdout)
@@ -132,12 +103,6 @@ def test_evaluate_scores_the_run_and_draws_plots(run):
 def test_evaluate_without_tracks_exits_2(run, tmp_path):
     empty = tmp_path / "none.jsonl"
     empty.write_text("")
-    proc = subprocess.run(
-        [sys.executable, "-m", "launchwatch.cli", "evaluate", str(empty), "--run", str(run)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert proc.returncode == 2
+    proc = run_cli("evaluate", empty, "--run", run, timeout=120)
+    assert_bad_input(proc)
     assert "no track records" in proc.stderr

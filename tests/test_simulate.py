@@ -1,13 +1,12 @@
 """simulate: deterministic files, consistent truth, salvos, glides, burnout-state launches."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from cli_run import assert_bad_input, run_cli
 from launchwatch import earth
 from launchwatch.scenario import load_scenario
 from launchwatch.simulate import simulate
@@ -196,49 +195,17 @@ def test_launch_given_by_burnout_state_has_no_boost(tmp_path):
 
 
 def test_cli_simulate_summary_and_bad_file(tmp_path):
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "launchwatch.cli",
-            "simulate",
-            str(MINI),
-            "--out",
-            str(tmp_path / "o"),
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    proc = run_cli("simulate", MINI, "--out", tmp_path / "o", "--json", timeout=300)
     assert proc.returncode == 0, proc.stderr
     summary = json.loads(proc.stdout)
     assert summary["objects"] == {"missile": 1, "stage": 1, "debris": 2}
     assert {s["sensor"] for s in summary["sensors"]} == {"R1", "S1", "IR1"}
-    assert summary["measurements"] == len(
-        (tmp_path / "o" / "measurements.jsonl").read_text().splitlines()
-    )
+    lines = (tmp_path / "o" / "measurements.jsonl").read_text().splitlines()
+    assert summary["measurements"] == len(lines)
     bad = tmp_path / "bad.toml"
     bad.write_text(MINI.read_text().replace("seed = 11", 'seed = "x"'))
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "launchwatch.cli",
-            "simulate",
-            str(bad),
-            "--out",
-            str(tmp_path / "p"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert proc.returncode == 2
-    assert proc.stderr.startswith("launchwatch: error: scenario.seed (bad.toml line 6)")
-    assert "Traceback" not in proc.stderr
+    proc = run_cli("simulate", bad, "--out", tmp_path / "p", timeout=300)
+    assert_bad_input(proc, "launchwatch: error: scenario.seed (bad.toml line 6)")
 
 
 def test_2022_scenario_flies_over_aomori_as_reported():

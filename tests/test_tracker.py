@@ -1,13 +1,12 @@
 """The tracker on simulated scenarios, scored against the truth."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from cli_run import assert_bad_input, run_cli
 from launchwatch import earth
 from launchwatch.scenario import load_scenario
 from launchwatch.simulate import simulate
@@ -126,33 +125,15 @@ def test_salvo_gives_one_track_per_missile(tmp_path):
 
 
 def test_cli_track_writes_json_lines(tmp_path):
-    subprocess.run(
-        [sys.executable, "-m", "launchwatch.cli", "simulate", str(MINI), "--out", str(tmp_path)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    assert run_cli("simulate", MINI, "--out", tmp_path).returncode == 0
     # add a record the intake must reject, and one out of order inside the lag
     lines = (tmp_path / "measurements.jsonl").read_text().splitlines()
     bad = json.loads(lines[5])
     bad["range_m"] = -1.0
     lines.insert(10, json.dumps(bad))
     (tmp_path / "measurements.jsonl").write_text("\n".join(lines) + "\n")
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "launchwatch.cli",
-            "track",
-            str(tmp_path / "measurements.jsonl"),
-            "--sensors",
-            str(tmp_path / "sensors.toml"),
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
+    proc = run_cli(
+        "track", tmp_path / "measurements.jsonl", "--sensors", tmp_path / "sensors.toml", "--json"
     )
     assert proc.returncode == 0, proc.stderr
     records = [json.loads(x) for x in proc.stdout.splitlines()]
@@ -178,24 +159,10 @@ def test_cli_track_writes_json_lines(tmp_path):
 
 def test_cli_track_bad_sensors_file_exits_2(tmp_path):
     (tmp_path / "m.jsonl").write_text("")
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "launchwatch.cli",
-            "track",
-            str(tmp_path / "m.jsonl"),
-            "--sensors",
-            str(tmp_path / "missing.toml"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    proc = run_cli(
+        "track", tmp_path / "m.jsonl", "--sensors", tmp_path / "missing.toml", timeout=120
     )
-    assert proc.returncode == 2
-    assert proc.stderr.startswith("launchwatch: error:")
-    assert "Traceback" not in proc.stderr
+    assert_bad_input(proc)
 
 
 def test_triangulate_exact_and_skew_rays():

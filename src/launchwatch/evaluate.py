@@ -319,6 +319,15 @@ def evaluate_run(
     return Evaluation(summary, series)
 
 
+def _save(fig: Any, path: Path) -> Path:
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
 def write_plots(ev: Evaluation, out_dir: str | Path) -> list[Path]:
     """PNG plots: position error with the PCRLB, GOSPA, impact error and ellipse size, NEES."""
     import matplotlib
@@ -348,10 +357,7 @@ def write_plots(ev: Evaluation, out_dir: str | Path) -> list[Path]:
     ax.set_ylabel("position error (m)")
     ax.set_title("Position error against the posterior Cramér-Rao bound")
     ax.legend(fontsize=7)
-    files.append(out / "position_error.png")
-    fig.tight_layout()
-    fig.savefig(files[-1], dpi=110)
-    plt.close(fig)
+    files.append(_save(fig, out / "position_error.png"))
 
     g = np.array(ev.series["gospa"])
     fig, ax = plt.subplots(figsize=(8, 3.5))
@@ -360,10 +366,7 @@ def write_plots(ev: Evaluation, out_dir: str | Path) -> list[Path]:
     ax.set_xlabel("time (s)")
     ax.set_ylabel("GOSPA (km)")
     ax.set_title(f"GOSPA (c = {ev.summary['gospa_c_m'] / 1e3:g} km, p = 2)")
-    files.append(out / "gospa.png")
-    fig.tight_layout()
-    fig.savefig(files[-1], dpi=110)
-    plt.close(fig)
+    files.append(_save(fig, out / "gospa.png"))
 
     fig, ax = plt.subplots(figsize=(8, 4.5))
     for oid in sorted({r["object"] for r in rec if r["kind"] == "missile"}):
@@ -379,10 +382,7 @@ def write_plots(ev: Evaluation, out_dir: str | Path) -> list[Path]:
     ax.set_ylabel("km")
     ax.set_title("Predicted impact: error and 95 % ellipse")
     ax.legend(fontsize=7)
-    files.append(out / "impact.png")
-    fig.tight_layout()
-    fig.savefig(files[-1], dpi=110)
-    plt.close(fig)
+    files.append(_save(fig, out / "impact.png"))
 
     fig, ax = plt.subplots(figsize=(8, 3.5))
     ns = [(r["t"], r["nees"]) for r in rec if np.isfinite(r["nees"])]
@@ -394,8 +394,5 @@ def write_plots(ev: Evaluation, out_dir: str | Path) -> list[Path]:
     ax.set_xlabel("time (s)")
     ax.set_ylabel("NEES (6 dof)")
     ax.set_title("NEES per record; lines: two-sided 95 % bounds of χ²(6)")
-    files.append(out / "nees.png")
-    fig.tight_layout()
-    fig.savefig(files[-1], dpi=110)
-    plt.close(fig)
+    files.append(_save(fig, out / "nees.png"))
     return files

@@ -300,6 +300,17 @@ class Tracker:
                 self._start_track(spec, t, scan[j], s, R)
         return updates
 
+    def _stacked(
+        self, pairs: list[tuple[int, int]]
+    ) -> tuple[list[Track], FloatArray, FloatArray, FloatArray]:
+        """The paired tracks and their model states, covariances (one row per track and
+        model) and model probabilities, for a batched update."""
+        tracks = [self.tracks[i] for i, _ in pairs]
+        n = len(tracks)
+        x = np.stack([tr.x for tr in tracks]).reshape(n * K, D)
+        P = np.stack([tr.P for tr in tracks]).reshape(n * K, D, D)
+        return tracks, x, P, np.stack([tr.mu for tr in tracks])
+
     def _update_radar(
         self,
         pairs: list[tuple[int, int]],
@@ -312,12 +323,9 @@ class Tracker:
         spec: SensorSpec,
         t: float,
     ) -> list[TrackUpdate]:
-        tracks = [self.tracks[i] for i, _ in pairs]
+        tracks, x, P, c = self._stacked(pairs)
         n = len(tracks)
         zz = np.repeat(z[[j for _, j in pairs]], K, axis=0)
-        x = np.stack([tr.x for tr in tracks]).reshape(n * K, D)
-        P = np.stack([tr.P for tr in tracks]).reshape(n * K, D, D)
-        c = np.stack([tr.mu for tr in tracks])
         sK, svK, RK = np.tile(s, (n * K, 1)), np.tile(sv, (n * K, 1)), np.tile(R, (n * K, 1, 1))
         RmK = np.broadcast_to(Rm, (n * K, *Rm.shape))
         if self.config.filter == "ekf":
@@ -382,12 +390,9 @@ class Tracker:
         spec: SensorSpec,
         t: float,
     ) -> list[TrackUpdate]:
-        tracks = [self.tracks[i] for i, _ in pairs]
+        tracks, x, P, c = self._stacked(pairs)
         n = len(tracks)
         fr = np.repeat(frame[[j for _, j in pairs]], K, axis=0)
-        x = np.stack([tr.x for tr in tracks]).reshape(n * K, D)
-        P = np.stack([tr.P for tr in tracks]).reshape(n * K, D, D)
-        c = np.stack([tr.mu for tr in tracks])
         sK = np.tile(s, (n * K, 1))
         RmK = np.broadcast_to(Rm, (n * K, 2, 2))
         h, H = los_model(x, sK, fr)
