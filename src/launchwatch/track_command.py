@@ -21,10 +21,14 @@ from launchwatch.tracking.tracker import Tracker, TrackerConfig
 __all__ = ["track_command"]
 
 
-def _table(latest: dict[str, dict[str, Any]], title: str) -> Table:
+def _table(
+    latest: dict[str, dict[str, Any]], title: str, ended: dict[str, str] | None = None
+) -> Table:
+    ended = ended or {}
     t = Table(title=title)
     for col in (
         "track",
+        "status",
         "time",
         "phase",
         "alt km",
@@ -38,6 +42,7 @@ def _table(latest: dict[str, dict[str, Any]], title: str) -> Table:
         imp = rec["impact"]
         t.add_row(
             rec["track"],
+            ended.get(rec["track"], "live"),
             rec["time"][11:19],
             rec["phase"],
             f"{rec['alt_m'] / 1e3:,.1f}",
@@ -102,7 +107,8 @@ def track_command(args: argparse.Namespace) -> int:
             out_file.close()
     err = Console(stderr=True)
     if not args.json:
-        console.print(_table(latest, f"launchwatch track — {path.name}"))
+        ended = {tid: f"ended ({why})" for tid, _, why in tracker.stats.ended}
+        console.print(_table(latest, f"launchwatch track — {path.name}", ended))
         for a in tracker.alerts:
             r = alert_record(a)
             console.print(

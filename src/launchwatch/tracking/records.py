@@ -9,7 +9,8 @@
      "launch": {"lat_deg", "lon_deg", "time", "time_sigma_s", "semi_major_km", "semi_minor_km",
                 "orientation_deg", "basis": "ballistic back-propagation"},
      "impact": {"lat_deg", "lon_deg", "time", "time_sigma_s", "semi_major_km", "semi_minor_km",
-                "orientation_deg", "computed_at", "reached"},
+                "orientation_deg", "computed_at", "reached",
+                "basis": "ballistic flight" | "if the motor stopped now" (in boost)},
      "sensors": [..], "updates": n}
 
 and one ``{"record": "launch-alert", ...}`` per infrared launch alert at the end. Ellipses are
@@ -85,6 +86,8 @@ def track_record(u: TrackUpdate) -> dict[str, Any]:
             **_ellipse(u.impact),
             "computed_at": format_times([u.impact_computed])[0],
             "reached": u.impact.reached,
+            # under thrust the missile will fly further than this
+            "basis": "if the motor stopped now" if u.phase == "boost" else "ballistic flight",
         }
     return out
 

@@ -592,7 +592,8 @@ class Tracker:
             if tr.misses >= limit or coasting or under:
                 self.stats.tracks_deleted += 1
                 if tr.confirmed:
-                    why = "below ground" if under else "coasting" if coasting else "missed"
+                    fell = tr.impact is not None and t >= tr.impact.time - 15.0
+                    why = "fell" if fell or under else "coasting" if coasting else "missed"
                     self.stats.ended.append((tr.id, t, why))
             else:
                 keep.append(tr)
