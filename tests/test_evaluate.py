@@ -106,3 +106,17 @@ def test_evaluate_without_tracks_exits_2(run, tmp_path):
     proc = run_cli("evaluate", empty, "--run", run, timeout=120)
     assert_bad_input(proc)
     assert "no track records" in proc.stderr
+
+
+def test_evaluate_names_the_line_of_a_bad_track_record(run, tmp_path):
+    lines = (run / "tracks.jsonl").read_text().splitlines()
+    bad = json.loads(lines[3])
+    del bad["covariance_ecef"]
+    lines[3] = json.dumps(bad)
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text("\n".join(lines) + "\n")
+    proc = run_cli("evaluate", broken, "--run", run, timeout=120)
+    assert_bad_input(proc, "launchwatch: error: broken.jsonl line 4: track record has no")
+    (tmp_path / "garbage.jsonl").write_text('{"record": "track"\n')
+    proc = run_cli("evaluate", tmp_path / "garbage.jsonl", "--run", run, timeout=120)
+    assert_bad_input(proc, "launchwatch: error: garbage.jsonl line 1: not JSON")

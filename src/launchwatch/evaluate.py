@@ -65,10 +65,55 @@ class _Object:
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """Records of a JSON Lines file, each with its line number under ``_line``."""
     try:
-        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    except (OSError, json.JSONDecodeError) as exc:
-        raise InputError(str(path), f"cannot read JSON Lines: {exc}") from exc
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(path), f"cannot read the file: {exc}") from exc
+    out = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path.name} line {n}", f"not JSON: {exc.msg}") from exc
+        if not isinstance(rec, dict):
+            raise InputError(f"{path.name} line {n}", "not a JSON object")
+        rec["_line"] = n
+        out.append(rec)
+    return out
+
+
+_REQUIRED = {
+    "object": (
+        "object",
+        "kind",
+        "start_time",
+        "burnout_time",
+        "impact_time",
+        "impact_lat_deg",
+        "impact_lon_deg",
+    ),
+    "state": ("time", "object", "position_ecef_m", "velocity_ecef_m_s"),
+    "detection": ("line", "objects"),
+    "track": ("time", "track", "position_ecef_m", "velocity_ecef_m_s", "covariance_ecef"),
+}
+
+
+def _check(rec: dict[str, Any], path: Path) -> None:
+    """Name the file, line and key of a record that lacks what evaluation needs."""
+    for key in _REQUIRED.get(str(rec.get("record")), ()):
+        if key not in rec:
+            raise InputError(
+                f"{path.name} line {rec['_line']}", f"{rec['record']} record has no {key!r}"
+            )
+    for key in ("time", "start_time", "impact_time"):
+        if key in rec and rec[key] is not None:
+            try:
+                parse_time(rec[key])
+            except (TypeError, ValueError) as exc:
+                raise InputError(f"{path.name} line {rec['_line']}", f"{key}: {exc}") from exc
 
 
 def _truth(path: Path) -> tuple[dict[str, _Object], dict[int, list[str]]]:
@@ -76,6 +121,7 @@ def _truth(path: Path) -> tuple[dict[str, _Object], dict[int, list[str]]]:
     meta: dict[str, dict[str, Any]] = {}
     detections: dict[int, list[str]] = {}
     for rec in _read_jsonl(path):
+        _check(rec, path)
         kind = rec.get("record")
         if kind == "object":
             meta[rec["object"]] = rec
@@ -117,6 +163,8 @@ def evaluate_run(
     objects, detections = _truth(run / "truth.jsonl")
     sensors, epoch = load_sensors_with_epoch(run / "sensors.toml")
     records = [r for r in _read_jsonl(Path(tracks_path)) if r.get("record") == "track"]
+    for r in records:
+        _check(r, Path(tracks_path))
     if not records:
         raise InputError(str(tracks_path), "no track records")
     by_track: dict[str, list[dict[str, Any]]] = defaultdict(list)
