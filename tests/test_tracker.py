@@ -157,6 +157,16 @@ def test_cli_track_writes_json_lines(tmp_path):
     assert "rejected 1: range_m: not positive" in proc.stderr
 
 
+def test_cli_track_with_nothing_usable_exits_2(tmp_path):
+    assert run_cli("simulate", MINI, "--out", tmp_path).returncode == 0
+    (tmp_path / "junk.jsonl").write_text('garbage\n{"time": 5}\n')
+    proc = run_cli("track", tmp_path / "junk.jsonl", "--sensors", tmp_path / "sensors.toml")
+    assert proc.returncode == 2
+    assert "rejected 1: (line): not JSON" in proc.stderr
+    assert proc.stderr.rstrip().endswith("no usable measurement (2 rejected, reasons above)")
+    assert "Traceback" not in proc.stderr
+
+
 def test_cli_track_bad_sensors_file_exits_2(tmp_path):
     (tmp_path / "m.jsonl").write_text("")
     proc = run_cli(

@@ -123,4 +123,11 @@ def track_command(args: argparse.Namespace) -> int:
     )
     for reason, count in intake.counts.most_common():
         err.print(f"  rejected {count:,}: {reason}")
+    if intake.accepted == 0 and intake.rejections:
+        print(
+            f"launchwatch: error: {path}: no usable measurement "
+            f"({len(intake.rejections):,} rejected, reasons above)",
+            file=sys.stderr,
+        )
+        return 2
     return 0
