@@ -17,7 +17,7 @@ from launchwatch.errors import InputError
 from launchwatch.evaluate import evaluate_run, write_plots
 from launchwatch.flight.analysis import Analysis, analyze
 from launchwatch.flight.reconstruct import ReportedLaunch
-from launchwatch.measurements import format_times
+from launchwatch.measurements import format_time
 from launchwatch.scenario import load_scenario
 from launchwatch.simulate import simulate
 from launchwatch.track_command import track_command
@@ -232,8 +232,8 @@ def _simulate(args: argparse.Namespace) -> int:
                         "type": r.type,
                         "detections": r.detections,
                         "false_alarms": r.false_alarms,
-                        "first_detection": format_times([r.first_s])[0] if r.first_s else None,
-                        "last_detection": format_times([r.last_s])[0] if r.last_s else None,
+                        "first_detection": format_time(r.first_s) if r.first_s else None,
+                        "last_detection": format_time(r.last_s) if r.last_s else None,
                     }
                     for r in rows
                 ],
@@ -254,8 +254,8 @@ def _simulate(args: argparse.Namespace) -> int:
     for col in ("sensor", "owner", "type", "detections", "false alarms", "first", "last"):
         t.add_column(col, justify="right" if col in ("detections", "false alarms") else "left")
     for r in rows:
-        first = format_times([r.first_s])[0][11:] if r.first_s else "—"
-        last = format_times([r.last_s])[0][11:] if r.last_s else "—"
+        first = format_time(r.first_s)[11:] if r.first_s else "—"
+        last = format_time(r.last_s)[11:] if r.last_s else "—"
         t.add_row(
             r.sensor, r.owner, r.type, f"{r.detections:,}", f"{r.false_alarms:,}", first, last
         )

@@ -108,12 +108,14 @@ def _check(rec: dict[str, Any], path: Path) -> None:
             raise InputError(
                 f"{path.name} line {rec['_line']}", f"{rec['record']} record has no {key!r}"
             )
-    for key in ("time", "start_time", "impact_time"):
-        if key in rec and rec[key] is not None:
-            try:
-                parse_time(rec[key])
-            except (TypeError, ValueError) as exc:
-                raise InputError(f"{path.name} line {rec['_line']}", f"{key}: {exc}") from exc
+
+
+def _time(rec: dict[str, Any], key: str, path: Path) -> float:
+    """A record's time, or an error naming the file, line and key."""
+    try:
+        return parse_time(rec[key])
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{path.name} line {rec['_line']}", f"{key}: {exc}") from exc
 
 
 def _truth(path: Path) -> tuple[dict[str, _Object], dict[int, list[str]]]:
@@ -127,7 +129,7 @@ def _truth(path: Path) -> tuple[dict[str, _Object], dict[int, list[str]]]:
             meta[rec["object"]] = rec
         elif kind == "state":
             states[rec["object"]].append(
-                (parse_time(rec["time"]), rec["position_ecef_m"], rec["velocity_ecef_m_s"])
+                (_time(rec, "time", path), rec["position_ecef_m"], rec["velocity_ecef_m_s"])
             )
         elif kind == "detection":
             detections[int(rec["line"])] = rec["objects"]
@@ -138,9 +140,9 @@ def _truth(path: Path) -> tuple[dict[str, _Object], dict[int, list[str]]]:
         objects[oid] = _Object(
             oid,
             m["kind"],
-            parse_time(m["start_time"]),
-            parse_time(m["burnout_time"]) if m["burnout_time"] else parse_time(m["start_time"]),
-            parse_time(m["impact_time"]),
+            _time(m, "start_time", path),
+            _time(m, "burnout_time" if m["burnout_time"] else "start_time", path),
+            _time(m, "impact_time", path),
             m["impact_lat_deg"],
             m["impact_lon_deg"],
             t,
@@ -165,11 +167,11 @@ def evaluate_run(
     records = [r for r in _read_jsonl(Path(tracks_path)) if r.get("record") == "track"]
     for r in records:
         _check(r, Path(tracks_path))
+        r["_t"] = _time(r, "time", Path(tracks_path))
     if not records:
         raise InputError(str(tracks_path), "no track records")
     by_track: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in records:
-        r["_t"] = parse_time(r["time"])
         by_track[r["track"]].append(r)
     ids = list(objects)
 
@@ -298,6 +300,10 @@ def evaluate_run(
 
     # -- PCRLB for the missiles -----------------------------------------------------------
     lines = (run / "measurements.jsonl").read_text(encoding="utf-8").splitlines()
+    missiles = {oid for oid, o in objects.items() if o.kind == "missile"}
+    detected = {  # each line the bound needs, decoded once
+        n: json.loads(lines[n - 1]) for n, objs in detections.items() if missiles & set(objs)
+    }
     spec_by_id = {s.id: s for s in sensors}
     bound_series: dict[str, tuple[FloatArray, FloatArray]] = {}
     ratios = {}
@@ -305,7 +311,7 @@ def evaluate_run(
         if obj.kind != "missile":
             continue
         det = [
-            (parse_time(json.loads(lines[n - 1])["time"]), json.loads(lines[n - 1])["sensor"])
+            (parse_time(detected[n]["time"]), detected[n]["sensor"])
             for n, objs in sorted(detections.items())
             if oid in objs
         ]

@@ -23,6 +23,7 @@ from launchwatch.sensors import Detections
 __all__ = [
     "LosMeasurement",
     "RadarMeasurement",
+    "format_time",
     "format_times",
     "merged_order",
     "write_measurements",
@@ -51,6 +52,11 @@ def format_times(t: npt.ArrayLike) -> list[str]:
     ms = np.round(np.asarray(t, dtype=np.float64) * 1000.0).astype("int64")
     text = np.datetime_as_string(ms.astype("datetime64[ms]"), unit="ms")
     return [s + "Z" for s in text.tolist()]
+
+
+def format_time(t: float) -> str:
+    """One POSIX time as :func:`format_times` writes it."""
+    return format_times([t])[0]
 
 
 def merged_order(parts: Sequence[Detections]) -> tuple[np.ndarray, np.ndarray]:

@@ -35,8 +35,10 @@ from launchwatch.truth import Truth
 __all__ = [
     "Detections",
     "detection_probability",
+    "in_sector",
     "line_of_sight_clear",
     "observe",
+    "sector_width_deg",
     "sensor_position",
 ]
 
@@ -83,6 +85,19 @@ def line_of_sight_clear(a: FloatArray, b: FloatArray) -> BoolArray:
     s_min = np.clip(-np.sum(p * d, axis=-1) / np.where(dd > 0, dd, 1.0), 0.0, 1.0)
     closest = p + s_min[..., None] * d
     return np.asarray(np.sum(closest * closest, axis=-1) >= 1.0 - 1e-9)
+
+
+def sector_width_deg(spec: SensorSpec) -> float:
+    """Width of the azimuth sector, clockwise from ``azimuth_min_deg`` (360: all round)."""
+    return (spec.azimuth_max_deg - spec.azimuth_min_deg) % 360.0 or 360.0
+
+
+def in_sector(spec: SensorSpec, azimuth_deg: FloatArray) -> BoolArray:
+    """Which azimuths lie in the sensor's sector."""
+    width = sector_width_deg(spec)
+    if width >= 360.0:
+        return np.ones(np.shape(azimuth_deg), dtype=bool)
+    return np.asarray((azimuth_deg - spec.azimuth_min_deg) % 360.0 <= width)
 
 
 def detection_probability(spec: SensorSpec, range_m: FloatArray, rcs_m2: FloatArray) -> FloatArray:
@@ -230,10 +245,7 @@ def _radar(
     ni, ki, rel, slant = ni[near], ki[near], rel[near], slant[near]
     enu = np.einsum("nij,nj->ni", R[ki], rel) if moving else rel @ R[0].T
     az, el, _ = earth.enu_to_aer(enu)
-    width = (spec.azimuth_max_deg - spec.azimuth_min_deg) % 360.0
-    keep = el >= spec.min_elevation_deg
-    if width:
-        keep &= (az - spec.azimuth_min_deg) % 360.0 <= width
+    keep = (el >= spec.min_elevation_deg) & in_sector(spec, az)
     ni, ki, rel, slant = ni[keep], ki[keep], rel[keep], slant[keep]
     if spec.min_elevation_deg < 0.0 or spec.alt_m < 0.0:
         # Above the local horizontal plane of a sensor on or over the ellipsoid the Earth
@@ -276,7 +288,7 @@ def _radar(
     total = int(n_fa.sum())
     fa_t = np.repeat(times, n_fa)
     fa_rng = rng.uniform(0.0, spec.max_range_km * 1e3, total)
-    fa_az = (spec.azimuth_min_deg + rng.uniform(0.0, width or 360.0, total)) % 360.0
+    fa_az = (spec.azimuth_min_deg + rng.uniform(0.0, sector_width_deg(spec), total)) % 360.0
     fa_el = rng.uniform(spec.min_elevation_deg, 90.0, total)
     fa_rr = (
         rng.uniform(-7000.0, 7000.0, total)

@@ -22,7 +22,7 @@ import msgspec
 import numpy as np
 
 from launchwatch import earth
-from launchwatch.measurements import format_times, write_measurements
+from launchwatch.measurements import format_time, format_times, write_measurements
 from launchwatch.scenario import Scenario
 from launchwatch.sensors import Detections, observe
 from launchwatch.truth import PHASES, Truth, build_truth
@@ -135,17 +135,17 @@ def _write(sim: Simulation, out: Path, report: Progress) -> None:
     records: list[msgspec.Struct] = []
     for o in truth.objects:
         lat, lon, _ = earth.ecef_to_geodetic(o.nodes_r[-1])
-        burn = format_times([o.t_burnout])[0] if o.t_burnout > o.t_start else None
-        glide = format_times([o.t_glide])[0] if np.isfinite(o.t_glide) else None
+        burn = format_time(o.t_burnout) if o.t_burnout > o.t_start else None
+        glide = format_time(o.t_glide) if np.isfinite(o.t_glide) else None
         records.append(
             _ObjectRecord(
                 object=o.id,
                 kind=o.kind,
                 parent=o.parent,
                 rcs_m2=o.rcs_m2,
-                start_time=format_times([o.t_start])[0],
+                start_time=format_time(o.t_start),
                 burnout_time=burn,
-                impact_time=format_times([o.t_end])[0],
+                impact_time=format_time(o.t_end),
                 impact_lat_deg=round(float(lat), 6),
                 impact_lon_deg=round(float(lon), 6),
                 glide_time=glide,
@@ -198,6 +198,6 @@ def _write(sim: Simulation, out: Path, report: Progress) -> None:
         {k: v for k, v in msgspec.to_builtins(s).items() if v is not None}
         for s in sim.scenario.sensors
     ]
-    epoch = format_times([sim.scenario.epoch_s])[0]
+    epoch = format_time(sim.scenario.epoch_s)
     (out / "sensors.toml").write_bytes(msgspec.toml.encode({"epoch": epoch, "sensor": tables}))
     report("done", 3, 3)

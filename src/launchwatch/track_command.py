@@ -79,6 +79,14 @@ def track_command(args: argparse.Namespace) -> int:
     out_file: IO[str] | None = open(args.out, "w", encoding="utf-8") if args.out else None  # noqa: SIM115
     latest: dict[str, dict[str, Any]] = {}
     console = Console()
+
+    def emit(record: dict[str, Any]) -> None:
+        text = json.dumps(record) + "\n"
+        if args.json:
+            sys.stdout.write(text)
+        if out_file:
+            out_file.write(text)
+
     try:
         updates = tracker.run(read_measurements(lines, intake))
         live = None if args.json or not console.is_terminal else Live(console=console)
@@ -87,21 +95,13 @@ def track_command(args: argparse.Namespace) -> int:
         for n, u in enumerate(updates):
             rec = track_record(u)
             latest[u.track] = rec
-            text = json.dumps(rec)
-            if args.json:
-                sys.stdout.write(text + "\n")
-            if out_file:
-                out_file.write(text + "\n")
+            emit(rec)
             if live and n % 50 == 0:
                 live.update(_table(latest, "launchwatch track (live)"))
         if live:
             live.stop()
         for a in tracker.alerts:
-            text = json.dumps(alert_record(a))
-            if args.json:
-                sys.stdout.write(text + "\n")
-            if out_file:
-                out_file.write(text + "\n")
+            emit(alert_record(a))
     finally:
         if out_file:
             out_file.close()

@@ -25,9 +25,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-import numpy as np
-import numpy.typing as npt
-
 from launchwatch.scenario import SensorSpec, parse_time
 
 __all__ = ["Intake", "Measurement", "Rejection", "ReorderBuffer", "read_measurements"]
@@ -227,7 +224,3 @@ def read_measurements(lines: Iterable[str], intake: Intake) -> Iterator[Measurem
         if m is not None:
             yield from buffer.push(m)
     yield from buffer.flush()
-
-
-def los_array(ms: list[Measurement]) -> npt.NDArray[np.float64]:
-    return np.array([m.los for m in ms], dtype=np.float64)

@@ -24,22 +24,21 @@ from typing import Any
 import numpy as np
 
 from launchwatch import earth
-from launchwatch.measurements import format_times
+from launchwatch.measurements import format_time
 from launchwatch.tracking import imm
 from launchwatch.tracking.impact import ImpactPrediction
 from launchwatch.tracking.motion import kappa_of
 from launchwatch.tracking.tracker import LaunchAlert, TrackUpdate
+from launchwatch.truth import REENTRY_ALTITUDE_M
 
 __all__ = ["alert_record", "track_record"]
-
-REENTRY_ALTITUDE_M = 100_000.0
 
 
 def _ellipse(p: ImpactPrediction) -> dict[str, Any]:
     return {
         "lat_deg": round(p.lat_deg, 5),
         "lon_deg": round(p.lon_deg, 5),
-        "time": format_times([p.time])[0],
+        "time": format_time(p.time),
         "time_sigma_s": round(p.time_sigma_s, 2),
         "semi_major_km": round(p.semi_major_km, 3),
         "semi_minor_km": round(p.semi_minor_km, 3),
@@ -58,7 +57,7 @@ def track_record(u: TrackUpdate) -> dict[str, Any]:
     observed = float(u.P[6, 6]) < 0.25  # once ln β is known to better than ± 0.5
     out: dict[str, Any] = {
         "record": "track",
-        "time": format_times([u.time])[0],
+        "time": format_time(u.time),
         "track": u.track,
         "sensor": u.sensor,
         "lat_deg": round(float(lat), 6),
@@ -84,7 +83,7 @@ def track_record(u: TrackUpdate) -> dict[str, Any]:
     if u.impact is not None:
         out["impact"] = {
             **_ellipse(u.impact),
-            "computed_at": format_times([u.impact_computed])[0],
+            "computed_at": format_time(u.impact_computed),
             "reached": u.impact.reached,
             # under thrust the missile will fly further than this
             "basis": "if the motor stopped now" if u.phase == "boost" else "ballistic flight",
@@ -97,8 +96,8 @@ def alert_record(a: LaunchAlert) -> dict[str, Any]:
         "record": "launch-alert",
         "alert": a.id,
         "sensor": a.sensor,
-        "first_time": format_times([a.first_time])[0],
-        "last_time": format_times([a.last_time])[0],
+        "first_time": format_time(a.first_time),
+        "last_time": format_time(a.last_time),
         "launch_lat_deg": round(a.lat_deg, 5),
         "launch_lon_deg": round(a.lon_deg, 5),
         "launch_sigma_km": round(a.sigma_km, 3),

@@ -32,7 +32,7 @@ from scipy.stats import chi2
 
 from launchwatch import earth
 from launchwatch.scenario import SensorSpec
-from launchwatch.sensors import sensor_position
+from launchwatch.sensors import in_sector, sensor_position
 from launchwatch.tracking import imm
 from launchwatch.tracking.impact import ImpactPrediction, predict_impacts, predict_launch_points
 from launchwatch.tracking.intake import Measurement
@@ -228,10 +228,7 @@ class Tracker:
         enu = (xc[:, :3] - s) @ R.T
         az, el, rng = earth.enu_to_aer(enu)
         ok = (rng <= spec.max_range_km * 1e3) & (el >= spec.min_elevation_deg - 1.0)
-        width = (spec.azimuth_max_deg - spec.azimuth_min_deg) % 360.0
-        if width:
-            ok &= (az - spec.azimuth_min_deg) % 360.0 <= width
-        return np.asarray(ok)
+        return np.asarray(ok & in_sector(spec, az))
 
     def _radar_scan(self, spec: SensorSpec, t: float, scan: list[Measurement]) -> list[TrackUpdate]:
         with_rate = spec.sigma_range_rate_m_s is not None and all(m.has_range_rate for m in scan)
