@@ -164,6 +164,7 @@ def propagate(
     max_steps: int = 200_000,
     find_apogee: bool = True,
     backward: bool = False,
+    impact_tol_m: float = 1e-5,
 ) -> Flight:
     """Fly n objects from ECEF states (r0, v0) (shape (n, 3) or (3,)) until each falls through
     ``impact_altitude_m`` or reaches ``t_end`` (s, same clock as t0).
@@ -179,6 +180,10 @@ def propagate(
     backwards stably): the velocity and the frame's spin are reversed, the flight is run
     forwards, and the result is reversed again, so ``t_impact`` is then the earlier time at
     which the path left the ground (``t_end`` is ignored).
+
+    ``impact_tol_m`` is how close to ``impact_altitude_m`` the impact is located (default
+    1e-5 m: on re-taken integrator steps; at a metre or more the step's interpolant is used
+    alone, which is as good as an integration at metre tolerances).
     """
     if not max_step_s > 0:
         raise InputError("max_step_s", f"must be positive, got {max_step_s}")
@@ -261,6 +266,7 @@ def propagate(
                     ld[acc[hit]],
                     gravity,
                     omega,
+                    impact_tol_m,
                 )
                 hh = ha[hit] * theta
                 y_hit, _, f_hit = _dp_step(
@@ -353,9 +359,11 @@ def _locate_impact(
     ld: FloatArray,
     gravity: Gravity,
     omega: float = OMEGA_EARTH_RAD_S,
+    tol_m: float = 1e-5,
 ) -> FloatArray:
-    """Fraction of the step at which altitude equals ``target``: bisection-secant on the
-    interpolant, then Newton on re-taken integrator steps (to well under a millimetre)."""
+    """Fraction of the step at which altitude equals ``target`` (to ``tol_m``): Illinois
+    regula falsi on the interpolant, then, for tolerances under a metre, Newton on re-taken
+    integrator steps."""
     lo = np.zeros_like(h)
     hi = np.ones_like(h)
     f_lo = alt0 - target
@@ -364,7 +372,7 @@ def _locate_impact(
     side = np.zeros(h.shape, dtype=np.int8)  # which end moved last (Illinois bookkeeping)
     for _ in range(40):  # Illinois regula falsi on the interpolant (Dowell & Jarratt 1971)
         val = geodetic_altitude_m(_hermite5(y0, f0, y1, f1, h, theta)) - target
-        if np.all(np.abs(val) < 1e-3):
+        if np.all(np.abs(val) < max(tol_m, 1e-3)):
             break
         above = val > 0
         # the end that stays put twice in a row has its value halved: no one-sided stalls
@@ -377,13 +385,13 @@ def _locate_impact(
         side = np.where(above, 1, -1).astype(np.int8)
         theta = lo + (hi - lo) * f_lo / np.where(f_lo - f_hi > 0, f_lo - f_hi, 1.0)
         theta = np.where((theta <= lo) | (theta >= hi), 0.5 * (lo + hi), theta)
-    for _ in range(3):  # Newton on the integrator itself
+    for _ in range(3 if tol_m < 1.0 else 0):  # Newton on the integrator itself
         y_t, _, _ = _dp_step(y0, h * theta, f0, inv_beta, ld, gravity, omega)
         r = y_t[:, :3]
         up = r / np.linalg.norm(r, axis=1, keepdims=True)
         climb = np.einsum("ij,ij->i", up, y_t[:, 3:])
         resid = geodetic_altitude_m(r) - target
         theta = theta - resid / np.where(np.abs(climb) > 1e-6, climb * h, -1e-6 * h)
-        if np.all(np.abs(resid) < 1e-5):
+        if np.all(np.abs(resid) < tol_m):
             break
     return np.asarray(np.clip(theta, 0.0, 1.0), dtype=np.float64)

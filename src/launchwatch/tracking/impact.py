@@ -43,7 +43,8 @@ class ImpactPrediction:
 def predict_impacts(
     x: FloatArray, P: FloatArray, t: FloatArray, horizon_s: float = 3 * 3600.0
 ) -> list[ImpactPrediction]:
-    """Impact predictions for n estimates x (n, 7), P (n, 7, 7) valid at times t (n,)."""
+    """Impact predictions for n estimates x (n, ≥7), P (n, ≥7, ≥7) valid at times t (n,):
+    position, velocity and ln κ (motion.py) come first; later components are ignored."""
     return _through_flight(x, P, t, horizon_s, backward=False)
 
 
@@ -61,6 +62,9 @@ def _through_flight(
     n = len(x)
     if n == 0:
         return []
+    # the flight depends on position, velocity and drag only: a thrust component of the state
+    # (index 7) would add two sigma points that fly like the mean
+    x, P = x[:, :7], P[:, :7, :7]
     pts, wm, wc = sigma_points(x, P)
     k = pts.shape[1]
     flat = pts.reshape(n * k, x.shape[1])
@@ -78,6 +82,7 @@ def _through_flight(
         max_duration_s=horizon_s,
         rtol=1e-6,
         atol_m=5.0,
+        impact_tol_m=1.0,
         find_apogee=False,
         backward=backward,
     )

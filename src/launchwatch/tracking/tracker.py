@@ -61,6 +61,8 @@ class TrackerConfig:
     """Prior on ln(β/20,000 kg/m²): one σ is a factor e either way."""
     initial_thrust_sigma_m_s2: float = 40.0
     impact_interval_s: float = 2.0
+    launch_interval_s: float = 10.0
+    """The back-propagated launch point changes slowly once a track is ballistic."""
     alert_join_urad: float = 2000.0
 
 
@@ -81,6 +83,7 @@ class Track:
     impact: ImpactPrediction | None = None
     launch: ImpactPrediction | None = None
     impact_time: float = -math.inf
+    launch_time: float = -math.inf
 
     def estimate(self) -> tuple[FloatArray, FloatArray]:
         x, P = imm.combine(self.x[None], self.P[None], self.mu[None])
@@ -150,6 +153,7 @@ class Tracker:
         self.stats = _Stats()
         self._next_id = 1
         self._impact_batch_time = -math.inf
+        self._gates: dict[int, float] = {}
         self._enu = {s.id: earth.enu_rotation(s.lat_deg, s.lon_deg) for s in self.sensors.values()}
 
     # -- the loop ---------------------------------------------------------------------------
@@ -180,6 +184,11 @@ class Tracker:
             self._impact_batch_time = t
             self._refresh_impacts([tr for tr in self.tracks if tr.confirmed], t)
         return updates
+
+    def _gate(self, dof: int) -> float:
+        if dof not in self._gates:
+            self._gates[dof] = float(chi2.ppf(self.config.gate_probability, dof))
+        return self._gates[dof]
 
     # -- prediction -------------------------------------------------------------------------
 
@@ -269,7 +278,7 @@ class Tracker:
                 y = z[None, :, :] - h[:, None, :]
                 y[:, :, 1] = wrap_angle(y[:, :, 1])
                 d2 = np.einsum("tmi,tij,tmj->tm", y, Sinv, y)
-                gate = chi2.ppf(self.config.gate_probability, mdim)
+                gate = self._gate(mdim)
                 _, logdet = np.linalg.slogdet(S)
                 cost = np.where(d2 < gate, d2 + logdet[:, None], 1e12)
                 gated_meas = set(np.flatnonzero((d2 < gate).any(axis=0)).tolist())
@@ -366,7 +375,7 @@ class Tracker:
             h, H = los_model(xt, np.tile(s, (n * m, 1)), ft)
             S = H @ np.repeat(Pc, m, axis=0) @ np.swapaxes(H, 1, 2) + Rm
             d2 = np.einsum("ki,kij,kj->k", h, np.linalg.inv(S), h).reshape(n, m)
-            gate = chi2.ppf(self.config.gate_probability, 2)
+            gate = self._gate(2)
             cost = np.where(d2 < gate, d2, 1e12)
             rows, cols = linear_sum_assignment(cost)
             pairs = [(int(r), int(c)) for r, c in zip(rows, cols, strict=True) if cost[r, c] < 1e12]
@@ -477,15 +486,18 @@ class Tracker:
             if not tr.confirmed and self._confirmable(tr):
                 tr.confirmed = True
                 self.stats.tracks_confirmed += 1
-            if tr.confirmed:
-                xc, Pc = tr.estimate()
+        shown = [i for i, tr in enumerate(tracks) if tr.confirmed]
+        if shown:
+            xc, Pc = imm.combine(x[shown], P[shown], mu[shown])
+            for k, i in enumerate(shown):
+                tr = tracks[i]
                 out.append(
                     TrackUpdate(
                         t,
                         tr.id,
                         spec.id,
-                        xc,
-                        Pc,
+                        xc[k],
+                        Pc[k],
                         tr.mu.copy(),
                         tr.phase,
                         tr.impact,
@@ -502,6 +514,7 @@ class Tracker:
         return sum(recent) >= self.config.confirm_hits
 
     def _refresh_impacts(self, tracks: list[Track], t: float) -> None:
+        cfg = self.config
         # a prediction is due every impact_interval_s, or every 2 % of the time left to
         # impact when that is longer: far from impact the prediction changes slowly
         due = [
@@ -510,7 +523,7 @@ class Tracker:
             if tr.last_update > tr.impact_time
             and t - tr.impact_time
             >= max(
-                self.config.impact_interval_s,
+                cfg.impact_interval_s,
                 0.02 * ((tr.impact.time - t) if tr.impact is not None else 0.0),
             )
         ]
@@ -520,10 +533,13 @@ class Tracker:
         x = np.stack([e[0] for e in est])
         P = np.stack([e[1] for e in est])
         times = np.full(len(due), t)
-        impacts = predict_impacts(x, P, times)
-        launches = predict_launch_points(x, P, times)
-        for tr, p, q in zip(due, impacts, launches, strict=True):
-            tr.impact, tr.launch, tr.impact_time = p, q, t
+        for tr, p in zip(due, predict_impacts(x, P, times), strict=True):
+            tr.impact, tr.impact_time = p, t
+        back = [i for i, tr in enumerate(due) if t - tr.launch_time >= cfg.launch_interval_s]
+        if back:
+            launches = predict_launch_points(x[back], P[back], times[back])
+            for i, q in zip(back, launches, strict=True):
+                due[i].launch, due[i].launch_time = q, t
 
     def _start_track(
         self, spec: SensorSpec, t: float, m: Measurement, s: FloatArray, R: FloatArray
