@@ -18,6 +18,7 @@ from launchwatch.evaluate import evaluate_run, write_plots
 from launchwatch.flight.analysis import Analysis, analyze
 from launchwatch.flight.reconstruct import ReportedLaunch
 from launchwatch.measurements import format_time
+from launchwatch.record_command import add_record_parser, record_command
 from launchwatch.scenario import load_scenario
 from launchwatch.simulate import simulate
 from launchwatch.track_command import track_command
@@ -105,6 +106,7 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--run", required=True, metavar="DIR", help="what `launchwatch simulate` wrote")
     e.add_argument("--plots", metavar="DIR", help="write PNG plots here")
     e.add_argument("--json", action="store_true", help="the summary as JSON")
+    add_record_parser(sub)
     return p
 
 
@@ -331,13 +333,21 @@ def _evaluate(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     err = Console(stderr=True)
-    if args.command in ("simulate", "track", "evaluate"):
-        verbs = {"simulate": _simulate, "track": track_command, "evaluate": _evaluate}
+    if args.command != "analyze":
+        verbs = {
+            "simulate": _simulate,
+            "track": track_command,
+            "evaluate": _evaluate,
+            "record": record_command,
+        }
         try:
             return verbs[args.command](args)
         except InputError as exc:
             print(f"launchwatch: error: {exc}", file=sys.stderr)
             return 2
+        except BrokenPipeError:  # the reader went away (| head): not an error of ours
+            sys.stderr.close()
+            return 0
     try:
         reported = _reported(args)
         if args.json:

@@ -1,0 +1,132 @@
+"""``launchwatch record``: import into, and list, the launch record."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from launchwatch.errors import InputError
+from launchwatch.record.database import open_record
+from launchwatch.record.importing import import_context_events, import_launches
+from launchwatch.record.queries import launch_dict, list_launches
+
+__all__ = ["add_record_parser", "record_command"]
+
+RECORD_HELP = (
+    "database URL (default: $LAUNCHWATCH_RECORD, else sqlite:///launchwatch-record.sqlite in "
+    "the working directory; PostgreSQL: postgresql+psycopg://USER@HOST:PORT/DB)"
+)
+
+
+def add_record_parser(sub: Any) -> None:
+    r = sub.add_parser(
+        "record",
+        help="the launch record: import CSV files, list launches",
+        description="The launch record (a SQL database; the shipped public data set is loaded "
+        "into a new record).",
+    )
+    verbs = r.add_subparsers(dest="record_command", required=True, parser_class=type(r))
+    i = verbs.add_parser("import", help="add launches (or --context calendar events) from CSV")
+    i.add_argument("csv", metavar="FILE.csv")
+    i.add_argument("--context", action="store_true", help="the file is a calendar of public events")
+    i.add_argument("--record", metavar="URL", help=RECORD_HELP)
+    i.add_argument("--json", action="store_true", help="the result as JSON")
+    ls = verbs.add_parser("list", help="list reported launches")
+    ls.add_argument("--since", metavar="YYYY-MM-DD", help="on or after this date (UTC)")
+    ls.add_argument("--until", metavar="YYYY-MM-DD", help="on or before this date (UTC)")
+    ls.add_argument("--type", metavar="CLASS", help="a reported class word: SRBM, IRBM, ICBM, ...")
+    ls.add_argument("--min-range-km", type=float, metavar="KM", help="reported range at least")
+    ls.add_argument("--record", metavar="URL", help=RECORD_HELP)
+    ls.add_argument("--json", action="store_true", help="a JSON array of launches")
+
+
+def _date(field: str, text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise InputError(field, f"expected a date YYYY-MM-DD, got {text!r}") from exc
+
+
+def record_command(args: argparse.Namespace) -> int:
+    if args.record_command == "import":
+        return _import(args)
+    return _list(args)
+
+
+def _import(args: argparse.Namespace) -> int:
+    record = open_record(args.record)
+    try:
+        if args.context:
+            result = import_context_events(record, args.csv)
+        else:
+            result = import_launches(record, args.csv)
+    finally:
+        record.close()
+    if args.json:
+        json.dump(
+            {
+                "file": result.path,
+                "rows": result.rows,
+                "added": result.added,
+                "already_present": result.already_present,
+            },
+            sys.stdout,
+        )
+        sys.stdout.write("\n")
+    else:
+        what = "calendar events" if args.context else "launches"
+        print(
+            f"{result.path}: {result.rows} {what}; {result.added} added, "
+            f"{result.already_present} already in the record"
+        )
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    if args.min_range_km is not None and not args.min_range_km >= 0:
+        raise InputError("--min-range-km", f"must be zero or more, got {args.min_range_km:g}")
+    since, until = _date("--since", args.since), _date("--until", args.until)
+    record = open_record(args.record)
+    try:
+        launches = list_launches(
+            record, since=since, until=until, type=args.type, min_range_km=args.min_range_km
+        )
+    finally:
+        record.close()
+    if args.json:
+        json.dump([launch_dict(x) for x in launches], sys.stdout, indent=1)
+        sys.stdout.write("\n")
+        return 0
+    t = Table(title=f"launch record: {len(launches)} launches")
+    for col in (
+        "date (UTC)",
+        "time",
+        "reported class",
+        "name",
+        "site",
+        "n",
+        "range km",
+        "apogee km",
+    ):
+        t.add_column(col, justify="right" if col in ("n", "range km", "apogee km") else "left")
+    for x in launches:
+        t.add_row(
+            x.date_utc.isoformat(),
+            x.time_utc or "—",
+            x.type,
+            x.name,
+            x.site,
+            "—" if x.count is None else str(x.count),
+            "—" if x.range_km is None else f"{x.range_km:,.0f}",
+            "—" if x.apogee_km is None else f"{x.apogee_km:,.0f}",
+        )
+    Console().print(t)
+    return 0
