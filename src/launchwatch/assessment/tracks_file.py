@@ -33,6 +33,7 @@ class Ellipse(msgspec.Struct):
     semi_minor_km: float
     orientation_deg: float
     reached: bool = True
+    basis: str = ""
 
 
 class TrackRecord(msgspec.Struct):

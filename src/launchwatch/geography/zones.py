@@ -20,7 +20,17 @@ from launchwatch.geography.coast import nearest_coast
 from launchwatch.geography.countries import Country, countries, country_index_at
 from launchwatch.geography.seas import sea_at
 
-__all__ = ["EEZ_M", "NAUTICAL_MILE_M", "TERRITORIAL_SEA_M", "Zone", "ZoneKind", "zones_at"]
+__all__ = [
+    "APPROXIMATION",
+    "EEZ_M",
+    "KIND_CODES",
+    "NAUTICAL_MILE_M",
+    "TERRITORIAL_SEA_M",
+    "Zone",
+    "ZoneKind",
+    "zone_codes",
+    "zones_at",
+]
 
 NAUTICAL_MILE_M: Final = 1852.0
 TERRITORIAL_SEA_M: Final = 12 * NAUTICAL_MILE_M
@@ -54,25 +64,42 @@ class Zone:
         return f"on the high seas, {self.sea}"
 
 
+KIND_CODES: Final[tuple[ZoneKind, ...]] = ("land", "territorial-sea", "eez", "high-seas")
+
+
+def zone_codes(
+    lat_deg: npt.ArrayLike, lon_deg: npt.ArrayLike
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.float64]]:
+    """Vectorised zones: (index into KIND_CODES, index into countries() or -1 on the high
+    seas, distance to the nearest coast in m) per point."""
+    lat = np.atleast_1d(np.asarray(lat_deg, dtype=np.float64))
+    lon = np.atleast_1d(np.asarray(lon_deg, dtype=np.float64))
+    owner = country_index_at(lat, lon)
+    kind = np.zeros(lat.shape, dtype=np.intp)
+    dist = np.zeros(lat.shape)
+    sea = np.flatnonzero(owner < 0)
+    if sea.size:
+        coast = nearest_coast(lat[sea], lon[sea])
+        d = coast.distance_m
+        dist[sea] = d
+        kind[sea] = np.where(d <= TERRITORIAL_SEA_M, 1, np.where(d <= EEZ_M, 2, 3))
+        owner[sea] = np.where(d <= EEZ_M, coast.country, -1)
+    return kind, owner, dist
+
+
 def zones_at(lat_deg: npt.ArrayLike, lon_deg: npt.ArrayLike) -> list[Zone]:
     lat = np.atleast_1d(np.asarray(lat_deg, dtype=np.float64))
     lon = np.atleast_1d(np.asarray(lon_deg, dtype=np.float64))
-    land = country_index_at(lat, lon)
+    kind, owner, dist = zone_codes(lat, lon)
     everyone = countries()
-    out: list[Zone | None] = [None] * lat.size
-    for i in np.flatnonzero(land >= 0).tolist():
-        out[i] = Zone("land", everyone[int(land[i])], 0.0, "")
-    sea = np.flatnonzero(land < 0)
-    if sea.size:
-        coast = nearest_coast(lat[sea], lon[sea])
-        names = sea_at(lat[sea], lon[sea])
-        for k, i in enumerate(sea.tolist()):
-            d = float(coast.distance_m[k])
-            owner = everyone[int(coast.country[k])]
-            kind: ZoneKind = "high-seas"
-            if d <= TERRITORIAL_SEA_M:
-                kind = "territorial-sea"
-            elif d <= EEZ_M:
-                kind = "eez"
-            out[i] = Zone(kind, None if kind == "high-seas" else owner, d / 1e3, names[k])
-    return [z for z in out if z is not None]
+    at_sea = np.flatnonzero(kind > 0)
+    names = dict(zip(at_sea.tolist(), sea_at(lat[at_sea], lon[at_sea]), strict=True))
+    return [
+        Zone(
+            KIND_CODES[k],
+            everyone[o] if o >= 0 else None,
+            float(d) / 1e3,
+            names.get(i, ""),
+        )
+        for i, (k, o, d) in enumerate(zip(kind.tolist(), owner.tolist(), dist, strict=True))
+    ]

@@ -85,8 +85,10 @@ def track_record(u: TrackUpdate) -> dict[str, Any]:
             **_ellipse(u.impact),
             "computed_at": format_time(u.impact_computed),
             "reached": u.impact.reached,
-            # under thrust the missile will fly further than this
-            "basis": "if the motor stopped now" if u.phase == "boost" else "ballistic flight",
+            # made under thrust, it is where the missile would fall if the motor stopped then
+            "basis": "if the motor stopped now"
+            if u.impact_phase == "boost"
+            else "ballistic flight",
         }
     return out
 

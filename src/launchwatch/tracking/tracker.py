@@ -83,6 +83,8 @@ class Track:
     impact: ImpactPrediction | None = None
     launch: ImpactPrediction | None = None
     impact_time: float = -math.inf
+    impact_phase: str = ""
+    """The phase when the impact prediction was made (under thrust it is a lower bound)."""
     launch_time: float = -math.inf
 
     def estimate(self) -> tuple[FloatArray, FloatArray]:
@@ -106,6 +108,7 @@ class TrackUpdate:
     impact: ImpactPrediction | None
     launch: ImpactPrediction | None
     impact_computed: float
+    impact_phase: str
     updates: int
     sensors: tuple[str, ...]
 
@@ -503,6 +506,7 @@ class Tracker:
                         tr.impact,
                         tr.launch,
                         tr.impact_time,
+                        tr.impact_phase,
                         tr.updates,
                         tuple(sorted(tr.sensors)),
                     )
@@ -534,7 +538,7 @@ class Tracker:
         P = np.stack([e[1] for e in est])
         times = np.full(len(due), t)
         for tr, p in zip(due, predict_impacts(x, P, times), strict=True):
-            tr.impact, tr.impact_time = p, t
+            tr.impact, tr.impact_time, tr.impact_phase = p, t, tr.phase
         back = [i for i, tr in enumerate(due) if t - tr.launch_time >= cfg.launch_interval_s]
         if back:
             launches = predict_launch_points(x[back], P[back], times[back])

@@ -1,0 +1,213 @@
+"""Who must be warned: alert rules as data, one TOML file per partner (``data/alert_rules``).
+
+A rule says when it fires and what it does:
+
+    [[rule]]
+    id = "passes-over-japan"
+    condition = "ground-track-crosses"    # or "impact-ellipse-touches"
+    countries = ["JPN"]                   # Natural Earth ADM0_A3 codes
+    zones = ["land", "territorial-sea"]   # and/or "eez" (the 200-nmi approximation)
+    action = "alert-regions"              # name the regions (prefectures); or "inform"
+    note = "..."
+
+Rules are judged along the track, at each update of the missile (at most every 2 s): the
+impact ellipse is that update's 95 % ellipse (its centre, 16 points on its edge and 8 halfway
+in) when it was made in ballistic flight and is no longer than the rule set's
+``max_ellipse_km`` (default 300 km); the ground track is the path tracked so far plus the path predicted from that update to
+the ground (in vacuum, every 2 s). The first update at which a rule holds is the time the alert
+could first have been issued, so alert latency can be measured against launch; the regions are
+those under the ground track or in the ellipse at the last update.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Final, Literal
+
+import msgspec
+import numpy as np
+import numpy.typing as npt
+
+from launchwatch import earth
+from launchwatch.assessment.events import FlyingObject
+from launchwatch.assessment.ground_track import object_records, predicted_paths
+from launchwatch.assessment.tracks_file import Ellipse
+from launchwatch.errors import InputError
+from launchwatch.geography.countries import countries
+from launchwatch.geography.places import nearest_places
+from launchwatch.geography.zones import KIND_CODES, zone_codes
+
+__all__ = ["AlertDecision", "Rule", "RuleSet", "judge", "load_rules", "shipped_rules"]
+
+FloatArray = npt.NDArray[np.float64]
+DECISION_STEP_S: Final = 2.0
+
+
+class Rule(msgspec.Struct, forbid_unknown_fields=True):
+    id: str
+    condition: Literal["impact-ellipse-touches", "ground-track-crosses"]
+    countries: list[str]
+    zones: list[Literal["land", "territorial-sea", "eez"]]
+    action: Literal["alert-regions", "inform"]
+    note: str = ""
+
+
+class RuleSet(msgspec.Struct, forbid_unknown_fields=True):
+    partner: str
+    name: str
+    rule: list[Rule]
+    regions: str = "regions"
+    max_ellipse_km: float = 300.0
+    """Impact predictions whose 95 % semi-major axis is longer than this are not yet a basis
+    for an alert (a track's first predictions span thousands of kilometres)."""
+
+
+@dataclass(frozen=True)
+class AlertDecision:
+    partner: str
+    rule_set: str
+    rule: str
+    action: str
+    fired: bool
+    first_possible_time: float | None
+    """The first track update at which the rule held (POSIX s)."""
+    regions: list[str]
+    note: str
+
+
+def load_rules(path: str | Path) -> RuleSet:
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise InputError(str(path), "no such file") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(str(path), f"not TOML: {exc}") from exc
+    try:
+        rules = msgspec.convert(data, RuleSet)
+    except msgspec.ValidationError as exc:
+        raise InputError(str(path), str(exc)) from exc
+    known = {c.code for c in countries()}
+    for i, r in enumerate(rules.rule):
+        unknown = [c for c in r.countries if c not in known]
+        if unknown:
+            raise InputError(
+                f"{path.name}: rule[{i}].countries",
+                f"unknown country code(s) {', '.join(unknown)} (Natural Earth ADM0_A3, "
+                "e.g. JPN, KOR, USA, GUM)",
+            )
+    return rules
+
+
+def shipped_rules() -> list[RuleSet]:
+    folder = resources.files("launchwatch") / "data" / "alert_rules"
+    out = []
+    for item in sorted(folder.iterdir(), key=lambda p: p.name):
+        if item.name.endswith(".toml"):
+            with resources.as_file(item) as path:
+                out.append(load_rules(path))
+    return out
+
+
+def ellipse_points(e: Ellipse) -> tuple[FloatArray, FloatArray]:
+    """Centre, 16 edge points and 8 halfway points of a 95 % ellipse, as (lat, lon) degrees."""
+    t = np.linspace(0.0, 2 * np.pi, 16, endpoint=False)
+    scale = np.concatenate([[0.0], np.ones(16), np.full(8, 0.5)])
+    ang = np.concatenate([[0.0], t, t[::2]])
+    a, b = e.semi_major_km * 1e3 * scale, e.semi_minor_km * 1e3 * scale
+    th = math.radians(e.orientation_deg)  # major axis, clockwise from north
+    major, minor = np.array([math.sin(th), math.cos(th)]), np.array([math.cos(th), -math.sin(th)])
+    en = (a * np.cos(ang))[:, None] * major + (b * np.sin(ang))[:, None] * minor
+    ecef = earth.enu_to_ecef(np.column_stack([en, np.zeros(len(en))]), e.lat_deg, e.lon_deg, 0.0)
+    lat, lon, _ = earth.ecef_to_geodetic(ecef)
+    return np.asarray(lat), np.asarray(lon)
+
+
+def _decision_indices(times: FloatArray) -> list[int]:
+    out, last = [], -math.inf
+    for i, t in enumerate(times.tolist()):
+        if t - last >= DECISION_STEP_S or i == len(times) - 1:
+            out.append(i)
+            last = t
+    return out
+
+
+def judge(obj: FlyingObject, rule_sets: list[RuleSet]) -> list[AlertDecision]:
+    """Every rule of every partner, judged along one missile's tracks."""
+    records, times = object_records(obj)
+    picks = _decision_indices(times)
+    flown = np.array([[r.lat_deg, r.lon_deg] for r in records])
+    # every point any decision looks at, classified in one batch: the flown ground track, each
+    # decision's predicted path, and each decision's impact ellipse (ballistic predictions
+    # only: under thrust the tracker's ellipse is "if the motor stopped now")
+    paths = predicted_paths([records[i] for i in picks], times[picks])
+    ellipses: list[FloatArray | None] = []
+    widest = max((rules.max_ellipse_km for rules in rule_sets), default=0.0)
+    for i in picks:
+        e = records[i].impact
+        usable = e is not None and e.reached and e.basis in ("", "ballistic flight")
+        if e is None or not usable or e.semi_major_km > widest:
+            ellipses.append(None)
+        else:
+            ellipses.append(np.column_stack(ellipse_points(e)))
+    chunks = [flown, *paths, *(pts for pts in ellipses if pts is not None)]
+    everything = np.vstack(chunks)
+    kind, owner, _ = zone_codes(everything[:, 0], everything[:, 1])
+    bounds = np.cumsum([0] + [len(c) for c in chunks])
+    flown_sl = slice(bounds[0], bounds[1])
+    path_sl = [slice(bounds[1 + k], bounds[2 + k]) for k in range(len(paths))]
+    ell_sl: list[slice | None] = []
+    n = 1 + len(paths)
+    for pts in ellipses:
+        ell_sl.append(None if pts is None else slice(bounds[n], bounds[n + 1]))
+        n += pts is not None
+    codes = {c.code: i for i, c in enumerate(countries())}
+    everyone = countries()
+    out = []
+    for rules in rule_sets:
+        for rule in rules.rule:
+            hit = np.isin(kind, [KIND_CODES.index(z) for z in rule.zones]) & np.isin(
+                owner, [codes[c] for c in rule.countries]
+            )
+            first: float | None = None
+            final: npt.NDArray[np.intp] = np.zeros(0, dtype=np.intp)
+            for k, i in enumerate(picks):
+                if rule.condition == "ground-track-crosses":
+                    flown_idx = np.arange(flown_sl.start, flown_sl.start + i + 1)
+                    idx = np.concatenate([flown_idx, np.arange(path_sl[k].start, path_sl[k].stop)])
+                else:
+                    sl = ell_sl[k]
+                    e = records[i].impact
+                    if sl is None or e is None or e.semi_major_km > rules.max_ellipse_km:
+                        continue
+                    idx = np.arange(sl.start, sl.stop)
+                inside = idx[hit[idx]]
+                if inside.size and first is None:
+                    first = float(times[i])
+                final = inside
+            regions: list[str] = []
+            if rule.action == "alert-regions" and final.size:
+                # each point is named among the towns of the country whose waters it is in
+                found: list[str] = []
+                for o in sorted(set(owner[final].tolist())):
+                    mine = everything[final[owner[final] == o]]
+                    places = nearest_places(mine[:, 0], mine[:, 1], everyone[o].iso2)
+                    found.extend(p.admin1 for p in places)
+                regions = sorted(set(found))
+            out.append(
+                AlertDecision(
+                    rules.partner,
+                    rules.name,
+                    rule.id,
+                    rule.action,
+                    first is not None,
+                    first,
+                    regions,
+                    rule.note,
+                )
+            )
+    return out
