@@ -13,10 +13,11 @@ A rule says when it fires and what it does:
 Rules are judged along the track, at each update of the missile (at most every 2 s): the
 impact ellipse is that update's 95 % ellipse (its centre, 16 points on its edge and 8 halfway
 in) when it was made in ballistic flight and is no longer than the rule set's
-``max_ellipse_km`` (default 300 km); the ground track is the path tracked so far plus the path predicted from that update to
-the ground (in vacuum, every 2 s). The first update at which a rule holds is the time the alert
-could first have been issued, so alert latency can be measured against launch; the regions are
-those under the ground track or in the ellipse at the last update.
+``max_ellipse_km`` (default 300 km); the ground track is the path tracked so far plus the
+path predicted from that update to the ground (in vacuum, every 2 s). The first update at
+which a rule holds is the time the alert could first have been issued, so alert latency can be
+measured against launch; the regions are those under the ground track or in the ellipse at the
+last update.
 """
 
 from __future__ import annotations
