@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from launchwatch.assess_command import add_assess_parser, assess_command
 from launchwatch.errors import InputError
 from launchwatch.evaluate import evaluate_run, write_plots
 from launchwatch.flight.analysis import Analysis, analyze
@@ -107,6 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--plots", metavar="DIR", help="write PNG plots here")
     e.add_argument("--json", action="store_true", help="the summary as JSON")
     add_record_parser(sub)
+    add_assess_parser(sub)
     return p
 
 
@@ -339,6 +341,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "track": track_command,
             "evaluate": _evaluate,
             "record": record_command,
+            "assess": assess_command,
         }
         try:
             return verbs[args.command](args)

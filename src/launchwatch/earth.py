@@ -48,6 +48,7 @@ __all__ = [
     "gravity_j2",
     "gravity_point_mass",
     "potential_j2",
+    "sphere_unit_vectors",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -309,3 +310,11 @@ def potential_j2(r: ArrayLike) -> FloatArray:
     rn = np.sqrt(r2)
     sin2 = r[..., 2] ** 2 / r2
     return _f(-GM_M3_S2 / rn * (1.0 - 0.5 * J2 * WGS84_A_M**2 / r2 * (3.0 * sin2 - 1.0)))
+
+
+def sphere_unit_vectors(lat_deg: ArrayLike, lon_deg: ArrayLike) -> FloatArray:
+    """(n, 3) unit vectors of latitude/longitude on a sphere: for nearest-neighbour searches,
+    where the chord between two of them orders pairs as their great-circle distance does."""
+    lat = np.radians(np.atleast_1d(np.asarray(lat_deg, dtype=np.float64)))
+    lon = np.radians(np.atleast_1d(np.asarray(lon_deg, dtype=np.float64)))
+    return np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])

@@ -19,6 +19,7 @@ import shapely
 from pyproj import Geod
 from scipy.spatial import cKDTree
 
+from launchwatch.earth import sphere_unit_vectors
 from launchwatch.geography.countries import country_geometries
 
 __all__ = ["CoastDistance", "nearest_coast"]
@@ -38,11 +39,6 @@ class CoastDistance:
     """The coast vertex found."""
 
 
-def _unit(lat_deg: FloatArray, lon_deg: FloatArray) -> FloatArray:
-    lat, lon = np.radians(lat_deg), np.radians(lon_deg)
-    return np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
-
-
 @dataclass(frozen=True)
 class _Coasts:
     tree: cKDTree
@@ -56,13 +52,13 @@ def _coasts() -> _Coasts:
     outlines = shapely.segmentize(shapely.boundary(country_geometries()), VERTEX_SPACING_DEG)
     xy, owner = shapely.get_coordinates(outlines, return_index=True)
     lat, lon = xy[:, 1].copy(), xy[:, 0].copy()
-    return _Coasts(cKDTree(_unit(lat, lon)), lat, lon, owner.astype(np.intp))
+    return _Coasts(cKDTree(sphere_unit_vectors(lat, lon)), lat, lon, owner.astype(np.intp))
 
 
 def nearest_coast(lat_deg: npt.ArrayLike, lon_deg: npt.ArrayLike) -> CoastDistance:
     lat = np.atleast_1d(np.asarray(lat_deg, dtype=np.float64))
     lon = np.atleast_1d(np.asarray(lon_deg, dtype=np.float64))
     c = _coasts()
-    _, j = c.tree.query(_unit(lat, lon))
+    _, j = c.tree.query(sphere_unit_vectors(lat, lon))
     _, _, dist = _GEOD.inv(lon, lat, c.lon[j], c.lat[j])
     return CoastDistance(c.owner[j], np.asarray(dist, dtype=np.float64), c.lat[j], c.lon[j])

