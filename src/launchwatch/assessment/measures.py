@@ -46,6 +46,10 @@ class Measure:
 @dataclass(frozen=True)
 class MissileMeasures:
     tracks: list[str]
+    launch_time: float
+    launch_lat_deg: float
+    launch_lon_deg: float
+    """This missile's own launch (in a salvo, each has its own infrared alert)."""
     range_km: Measure
     azimuth_deg: float
     apogee_km: Measure
@@ -123,24 +127,21 @@ def measure_missile(event: Event, obj: FlyingObject) -> MissileMeasures:
     records, times = _records(obj)
     last = records[-1]
     observed_fall = last.alt_m < FELL_BELOW_M and _up_speed(last) < 0
-    az, _, dist_m = GEOD.inv(
-        event.launch_lon_deg, event.launch_lat_deg, impact.lon_deg, impact.lat_deg
-    )
-    launch_t, launch_st, launch_sk = (
-        event.launch_time,
-        event.launch_time_sigma_s,
-        event.launch_sigma_km,
-    )
+    launch_t, launch_st = event.launch_time, event.launch_time_sigma_s
+    lat0, lon0, launch_sk = event.launch_lat_deg, event.launch_lon_deg, event.launch_sigma_km
     if obj.alert is not None and obj.alert.time != event.launch_time:
-        a = obj.alert.record
-        launch_t = obj.alert.time
-        az, _, dist_m = GEOD.inv(a.launch_lon_deg, a.launch_lat_deg, impact.lon_deg, impact.lat_deg)
+        a = obj.alert.record  # in a salvo, each missile has its own launch
+        launch_t, lat0, lon0 = obj.alert.time, a.launch_lat_deg, a.launch_lon_deg
         launch_sk = a.launch_sigma_km
+    az, _, dist_m = GEOD.inv(lon0, lat0, impact.lon_deg, impact.lat_deg)
     range_sigma = math.hypot(launch_sk, _sigma_along_km(impact, az))
     impact_t = parse_time(impact.time)
     apogee, kind = _apogee(records, times)
     return MissileMeasures(
         tracks=obj.ids,
+        launch_time=launch_t,
+        launch_lat_deg=lat0,
+        launch_lon_deg=lon0,
         range_km=Measure(dist_m / 1e3, range_sigma, "geodesic from launch point to impact"),
         azimuth_deg=float(az % 360.0),
         apogee_km=apogee,
