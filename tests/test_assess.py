@@ -247,3 +247,20 @@ def test_rule_files_are_checked(tmp_path):
     path.write_text('partner = "JPN"\nname = "x"\n[[rule]]\nid = "a"\ncondition = "maybe"\n')
     with pytest.raises(InputError, match="condition"):
         load_rules(path)
+
+
+def test_claims_that_disagree_with_the_measurement_are_said(run_2025, tmp_path):
+    import datetime as dt
+
+    from launchwatch.record.claims_store import save_claims
+    from launchwatch.record.report_claims import extract_claims
+
+    rec = open_record(f"sqlite:///{tmp_path / 'claims.sqlite'}")
+    text = (ROOT / "tests" / "data" / "reports" / "wire-2025-01-06.txt").read_text()
+    save_claims(rec, extract_claims(text, dt.date(2025, 1, 6)), "wire", dt.date(2025, 1, 6))
+    event = assess_tracks(run_2025 / "tracks.jsonl", rec)[0]
+    ranges = {c["number"]: c["disagrees"] for c in event.claims if c["field"] == "range_km"}
+    measured = event.missiles[0].measures.range_km
+    assert ranges == {1100.0: abs(measured.value - 1100) > 3 * measured.sigma + 110, 1500.0: True}
+    assert any("1,500 km" in line and "disagrees" in line for line in statements(event))
+    rec.close()

@@ -18,6 +18,7 @@ from launchwatch.errors import InputError
 from launchwatch.evaluate import evaluate_run, write_plots
 from launchwatch.flight.analysis import Analysis, analyze
 from launchwatch.flight.reconstruct import ReportedLaunch
+from launchwatch.ingest_command import add_ingest_parser, ingest_command
 from launchwatch.measurements import format_time
 from launchwatch.record_command import add_record_parser, record_command
 from launchwatch.scenario import load_scenario
@@ -109,6 +110,7 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--json", action="store_true", help="the summary as JSON")
     add_record_parser(sub)
     add_assess_parser(sub)
+    add_ingest_parser(sub)
     return p
 
 
@@ -342,6 +344,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "evaluate": _evaluate,
             "record": record_command,
             "assess": assess_command,
+            "ingest": ingest_command,
         }
         try:
             return verbs[args.command](args)

@@ -7,7 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from launchwatch.assessment.alert_rules import AlertDecision, RuleSet, judge, shipped_rules
+from launchwatch.assessment.alert_rules import (
+    AlertDecision,
+    RuleSet,
+    ellipse_points,
+    judge,
+    shipped_rules,
+)
+from launchwatch.assessment.claims_check import check_claims
 from launchwatch.assessment.context import Context, launch_context
 from launchwatch.assessment.events import Event, group_events
 from launchwatch.assessment.ground_track import Overflight, ground_track, overflights
@@ -20,6 +27,7 @@ from launchwatch.geography.countries import countries, country_index_at
 from launchwatch.geography.places import nearest_places
 from launchwatch.geography.zones import APPROXIMATION, Zone, zones_at
 from launchwatch.measurements import format_time
+from launchwatch.record.claims_store import claims_for_launch
 from launchwatch.record.database import Record
 
 __all__ = ["AssessedEvent", "Missile", "assess_tracks"]
@@ -209,8 +217,6 @@ def _analysis(ev: Event, me: MissileMeasures) -> Analysis | None:
 
 
 def _ellipse_zones(me: MissileMeasures) -> list[Zone]:
-    from launchwatch.assessment.alert_rules import ellipse_points
-
     lat, lon = ellipse_points(me.impact)
     seen: dict[tuple[str, str], Zone] = {}
     for z in zones_at(lat, lon):
@@ -274,6 +280,18 @@ def assess_tracks(
                 head.range_km.value,
                 head.apogee_km.value,
             )
+        claims: list[dict[str, Any]] = []
+        if record is not None and context is not None and context.reported is not None:
+            head = max(missiles, key=lambda m: m.measures.range_km.value).measures
+            claims = check_claims(
+                claims_for_launch(record, context.reported.id),
+                {
+                    "range_km": head.range_km,
+                    "apogee_km": head.apogee_km,
+                    "flight_time_s": head.flight_time_s,
+                    "count": Measure(float(len(missiles)), 0.0, "missiles tracked"),
+                },
+            )
         out.append(
             AssessedEvent(
                 ev,
@@ -283,6 +301,7 @@ def assess_tracks(
                 others,
                 context,
                 str(path),
+                claims,
             )
         )
     return out

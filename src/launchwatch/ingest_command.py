@@ -1,0 +1,88 @@
+"""``launchwatch ingest``: the claims a public report makes about a launch."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from launchwatch.errors import InputError
+from launchwatch.record.claims_store import save_claims
+from launchwatch.record.database import open_record
+from launchwatch.record.report_claims import extract_claims
+from launchwatch.record_command import RECORD_HELP
+
+__all__ = ["add_ingest_parser", "ingest_command"]
+
+
+def add_ingest_parser(sub: Any) -> None:
+    i = sub.add_parser(
+        "ingest",
+        help="extract the claims of a news report or official statement",
+        description="Read an English report and list the claims it makes about a launch (time, "
+        "area, type, count, range, apogee, flight time, where it fell, the previous launch, "
+        "public events), each with its sentence; --save stores them in the record, linked to "
+        "the launch of that day, and adds the public events to the calendar.",
+    )
+    i.add_argument("report", metavar="REPORT.txt")
+    i.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="the report's date")
+    i.add_argument("--record", metavar="URL", help=RECORD_HELP)
+    i.add_argument("--save", action="store_true", help="store the claims in the record")
+    i.add_argument("--json", action="store_true", help="the claims as JSON")
+
+
+def ingest_command(args: argparse.Namespace) -> int:
+    try:
+        date = dt.date.fromisoformat(args.date)
+    except ValueError as exc:
+        raise InputError("--date", f"expected YYYY-MM-DD, got {args.date!r}") from exc
+    path = Path(args.report)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise InputError(str(path), "no such file") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(str(path), "not UTF-8 text") from exc
+    claims = extract_claims(text, date)
+    saved: dict[str, Any] = {}
+    if args.save:
+        record = open_record(args.record)
+        try:
+            launch_id, stored, events = save_claims(record, claims, path.name, date)
+        finally:
+            record.close()
+        saved = {"launch_id": launch_id, "claims_stored": stored, "calendar_added": events}
+    if args.json:
+        json.dump(
+            {
+                "report": path.name,
+                "date": date.isoformat(),
+                "claims": [c.to_json() for c in claims],
+                **saved,
+            },
+            sys.stdout,
+            indent=2,
+        )
+        sys.stdout.write("\n")
+        return 0
+    t = Table(title=f"{path.name}: {len(claims)} claims")
+    for col in ("field", "value", "qualifier", "sentence"):
+        t.add_column(col, overflow="fold")
+    for c in claims:
+        t.add_row(c.field, c.value, c.qualifier, c.sentence)
+    out = Console()
+    out.print(t)
+    if saved:
+        link = saved["launch_id"]
+        out.print(
+            f"stored {saved['claims_stored']} claims"
+            + (f", linked to launch {link}" if link else " (no launch of that day in the record)")
+            + f"; {saved['calendar_added']} calendar events added"
+        )
+    return 0
