@@ -3,6 +3,7 @@ and with its uncertainty."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 from launchwatch.assessment.assess import AssessedEvent, Missile
@@ -216,6 +217,18 @@ def _record_since(what: str, since: Launch | None, previous: Launch | None, size
             f"not the {what}: the previous launch went as {'far' if what == 'furthest' else 'high'}"
         )
     return f"the {what} flight since {_launch_row(since)}"
+
+
+def _when(start: dt.date, end: dt.date, launch_day: dt.date) -> str:
+    """How a public event stands to the launch, by UTC day."""
+    if start <= launch_day <= end:
+        return "coincided with"
+    if start == launch_day + dt.timedelta(days=1):
+        return "on the eve of"
+    if start > launch_day:
+        return f"{(start - launch_day).days} days before"
+    days = (launch_day - end).days
+    return "the day after" if days == 1 else f"{days} days after"
 
 
 def _versus(what: str, reported: float, measured: Measure, unit: str) -> str:

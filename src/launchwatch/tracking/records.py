@@ -10,7 +10,7 @@
                 "orientation_deg", "basis": "ballistic back-propagation"},
      "impact": {"lat_deg", "lon_deg", "time", "time_sigma_s", "semi_major_km", "semi_minor_km",
                 "orientation_deg", "computed_at", "reached",
-                "basis": "ballistic flight" | "if the motor stopped now" (in boost)},
+                "basis": "ballistic flight" | "if the motor stopped now" (made under thrust)},
      "sensors": [..], "updates": n}
 
 and one ``{"record": "launch-alert", ...}`` per infrared launch alert at the end. Ellipses are
