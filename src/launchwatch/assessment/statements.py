@@ -192,8 +192,10 @@ def statements(a: AssessedEvent) -> list[str]:
                     if s.launch.range_km and s.launch.apogee_km
                 )
             )
+        launch_day = dt.datetime.fromtimestamp(ev.launch_time, dt.UTC).date()
         for happening in c.calendar:
-            out.append(f"coincided with: {happening.description} ({happening.date_utc:%d %b %Y})")
+            when = _when(happening.date_utc, happening.end_date_utc, launch_day)
+            out.append(f"{when}: {happening.description} ({happening.date_utc:%d %b %Y})")
         if c.reported is not None:
             r = c.reported
             notes = []
