@@ -196,6 +196,9 @@ def test_salvo_is_one_event_with_the_true_count(tmp_path, record):
     assert len(events) == 1
     check_against_truth(events[0], truth)
     assert events[0].count == len(truth.missiles()) == 7
+    # launched 22:30 UTC on 4 November 2024, the day before the US election in the calendar
+    lines = statements(events[0])
+    assert any(line.startswith("on the eve of: United States presidential") for line in lines)
 
 
 def test_assess_command_json_and_bad_input(run_2025, tmp_path):
