@@ -178,21 +178,9 @@ def import_launches(
         values["notes"] = r["notes"]
         launches.append(values)
     problems.raise_if_any()
-    added = 0
-    with record.session() as s:
-        for values in launches:
-            exists = s.scalar(
-                sa.select(Launch.id).where(
-                    Launch.date_utc == values["date_utc"],
-                    Launch.time_utc == values["time_utc"],
-                    Launch.site == values["site"],
-                    Launch.name == values["name"],
-                )
-            )
-            if exists is None:
-                s.add(Launch(**values, dataset=dataset or path.name))
-                s.flush()
-                added += 1
+    for values in launches:
+        values["dataset"] = dataset or path.name
+    added = _add_new(record, Launch, launches, ("date_utc", "time_utc", "site", "name"))
     return ImportResult(str(path), len(launches), added, len(launches) - added)
 
 
@@ -225,18 +213,23 @@ def import_context_events(record: Record, path: str | Path) -> ImportResult:
 
 
 def add_context_events(record: Record, events: list[dict[str, Any]], path: str) -> ImportResult:
+    added = _add_new(record, ContextEvent, events, ("date_utc", "kind", "description"))
+    return ImportResult(path, len(events), added, len(events) - added)
+
+
+def _add_new(
+    record: Record,
+    model: type[Launch] | type[ContextEvent],
+    rows: list[dict[str, Any]],
+    key: tuple[str, ...],
+) -> int:
+    """Add the rows not yet in the table (same values in the ``key`` columns); how many."""
     added = 0
     with record.session() as s:
-        for values in events:
-            exists = s.scalar(
-                sa.select(ContextEvent.id).where(
-                    ContextEvent.date_utc == values["date_utc"],
-                    ContextEvent.kind == values["kind"],
-                    ContextEvent.description == values["description"],
-                )
-            )
-            if exists is None:
-                s.add(ContextEvent(**values))
+        for values in rows:
+            same = [getattr(model, k) == values[k] for k in key]
+            if s.scalar(sa.select(model.id).where(*same)) is None:
+                s.add(model(**values))
                 s.flush()
                 added += 1
-    return ImportResult(path, len(events), added, len(events) - added)
+    return added
