@@ -32,8 +32,10 @@ import numpy.typing as npt
 from launchwatch import earth
 from launchwatch.errors import InputError
 from launchwatch.scenario import SensorSpec, load_sensors_with_epoch, parse_time
+from launchwatch.tracking.imm import MODELS, ImmConfig
 from launchwatch.tracking.metrics import gospa, inside_ellipse, nees
 from launchwatch.tracking.pcrlb import position_bound
+from launchwatch.tracking.tracker import TrackerConfig
 from launchwatch.truth import hermite
 
 __all__ = ["Evaluation", "evaluate_run"]
@@ -54,6 +56,7 @@ class _Object:
     t: FloatArray
     r: FloatArray
     v: FloatArray
+    beta_kg_m2: float = float("inf")
 
     def state(self, times: FloatArray) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_]]:
         alive = (times >= self.t[0]) & (times <= self.t[-1])
@@ -148,6 +151,7 @@ def _truth(path: Path) -> tuple[dict[str, _Object], dict[int, list[str]]]:
             t,
             np.array([r[1] for r in rows]).reshape(-1, 3),
             np.array([r[2] for r in rows]).reshape(-1, 3),
+            float(m.get("ballistic_coefficient_kg_m2") or "inf"),
         )
     return objects, detections
 
@@ -322,12 +326,19 @@ def evaluate_run(
         r_det, v_det, keep = obj.state(times)
         times, r_det, v_det = times[keep], r_det[keep], v_det[keep]
         specs = [sp for sp, k in zip(specs, keep, strict=True) if k]
-        # the tracker's own prior at its first detection: 1 km, 2.5 km/s
-        J0 = np.diag([1 / 1000.0**2] * 3 + [1 / 2500.0**2] * 3)
-        # the truth has no process noise (its thrust is a function of time, which leaves the
-        # state Jacobian unchanged): the ballistic model's small density everywhere
-        q = np.full(times.size, 0.05)
-        bound = position_bound(times, np.hstack([r_det, v_det]), specs, epoch or 0.0, J0, q)
+        # the tracker's own prior at its first detection: 1 km, 2.5 km/s, and ln β ± 1
+        prior = TrackerConfig()
+        J0 = np.diag(
+            [1 / 1000.0**2] * 3
+            + [1 / prior.initial_speed_sigma_m_s**2] * 3
+            + [1 / prior.initial_log_kappa_sigma**2]
+        )
+        # process noise: under thrust the boost model's density (an estimator does not know
+        # the thrust profile); after burnout none, as the truth's ballistic flight has none
+        q = np.where(times <= obj.burnout, ImmConfig().q_m2_s3[MODELS.index("boost")], 0.0)
+        bound = position_bound(
+            times, np.hstack([r_det, v_det]), specs, epoch or 0.0, J0, q, obj.beta_kg_m2
+        )
         bound_series[oid] = (times, bound)
         rows = [x for x in per_record if x["object"] == oid and x["ballistic"]]
         if rows:

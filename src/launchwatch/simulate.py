@@ -86,6 +86,7 @@ class _ObjectRecord(msgspec.Struct, kw_only=True):
     impact_lat_deg: float
     impact_lon_deg: float
     glide_time: str | None
+    ballistic_coefficient_kg_m2: float | None = None
 
 
 class _StateRecord(msgspec.Struct, kw_only=True):
@@ -149,6 +150,9 @@ def _write(sim: Simulation, out: Path, report: Progress) -> None:
                 impact_lat_deg=round(float(lat), 6),
                 impact_lon_deg=round(float(lon), 6),
                 glide_time=glide,
+                ballistic_coefficient_kg_m2=None
+                if not np.isfinite(o.beta_kg_m2)
+                else round(o.beta_kg_m2, 1),
             )
         )
     step = sim.scenario.settings.truth_step_s

@@ -54,6 +54,8 @@ class TruthObject:
     nodes_r: FloatArray = field(repr=False)
     nodes_v: FloatArray = field(repr=False)
     t_apogee: float = 0.0
+    beta_kg_m2: float = float("inf")
+    """Ballistic coefficient after burnout (the missile's re-entry β; a stage's or fragment's)."""
 
 
 @dataclass
@@ -231,6 +233,7 @@ def _missiles(
                     nodes_r,
                     nodes_v,
                     t_apogee=t0 + float(c.flight.apogee_time[i]),
+                    beta_kg_m2=launch.reentry_beta_kg_m2,
                 )
             )
     return out
@@ -259,6 +262,7 @@ def _from_burnout(
             np.inf,
             *_path_nodes(paths[i]),
             t_apogee=float(apogee[i]),
+            beta_kg_m2=launch.reentry_beta_kg_m2,
         )
         for i in range(n)
     ]
@@ -337,6 +341,7 @@ def _released(
                 np.inf,
                 *_path_nodes(p),
                 t_apogee=float(apogee[i]),
+                beta_kg_m2=float(betas[i]),
             )
         )
     return out

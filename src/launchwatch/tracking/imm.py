@@ -31,6 +31,10 @@ class ImmConfig:
     flight path; the glide model's allows a few g of lift."""
 
     q_m2_s3: tuple[float, float, float] = (400.0, 0.05, 100.0)
+    """The ballistic model's density is a margin for what the model does not know (an
+    unresolved stage above all): with none (and the ballistic model staying with probability
+    0.99999 per second) a clean flight's covariance is consistent, but a stage-disturbed
+    track's is far too small (docs/tracking.md, "Consistency")."""
     q_kappa: float = 1e-5
     """Random walk of ln κ (1/s): β of a tumbling or ablating body drifts slowly."""
     q_jerk: tuple[float, float, float] = (25.0, 0.0, 0.0)
