@@ -3,6 +3,7 @@ position RMSE to the posterior Cramér-Rao bound, over seeded runs of one launch
 
     bash scripts/bench montecarlo           (20 runs)
     .venv-bench/bin/python bench/bench_montecarlo.py --runs 100
+    .venv-bench/bin/python bench/bench_montecarlo.py --runs 10 --scenario scenarios/X.toml
 
 Each run re-simulates the 6 January 2025 launch seen by the allied sensors, without the spent
 stage (an unresolved stage is a separate problem; see the README), with a new seed for the
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -28,16 +30,24 @@ ROOT = Path(__file__).parents[1]
 BASE = ROOT / "scenarios" / "2025-01-06-hypersonic-irbm.toml"
 
 
-def one_run(seed: int, beta: float, tmp: Path) -> dict:
-    text = (
-        BASE.read_text()
-        .replace("seed = 20250106", f"seed = {seed}")
-        .replace("stages = 1", f"stages = 0\nreentry_beta_kg_m2 = {beta:.1f}")
-        .replace(
-            'sensors_file = "sensors/allied.toml"',
-            f'sensors_file = "{ROOT / "scenarios" / "sensors" / "allied.toml"}"',
-        )
+def scenario_text(base: Path, seed: int, beta: float, keep_stages: bool) -> str:
+    """The scenario with a new seed, every launch's re-entry β set, and (unless
+    ``keep_stages``) no spent stages."""
+    text = re.sub(r"(?m)^seed = \d+", f"seed = {seed}", base.read_text(), count=1)
+    text = re.sub(r"(?m)^reentry_beta_kg_m2 = .*\n", "", text)
+    text = text.replace("[[launch]]", f"[[launch]]\nreentry_beta_kg_m2 = {beta:.1f}")
+    if not keep_stages:
+        text = re.sub(r"(?m)^stages = \d+", "stages = 0", text)
+    return text.replace(
+        'sensors_file = "sensors/allied.toml"',
+        f'sensors_file = "{ROOT / "scenarios" / "sensors" / "allied.toml"}"',
     )
+
+
+def one_run(
+    seed: int, beta: float, tmp: Path, base: Path = BASE, keep_stages: bool = False
+) -> dict:
+    text = scenario_text(base, seed, beta, keep_stages)
     scen = tmp / "s.toml"
     scen.write_text(text)
     py = sys.executable
@@ -76,13 +86,20 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--seed", type=int, default=1000)
     ap.add_argument("--json", metavar="FILE", help="also write every run's numbers here")
+    ap.add_argument(
+        "--scenario", type=Path, default=BASE, help="a shipped scenario (scored on its M1)"
+    )
+    ap.add_argument(
+        "--keep-stages", action="store_true", help="fly the spent stages too (default: none)"
+    )
     args = ap.parse_args()
+    print(f"{args.scenario.name}; stages {'kept' if args.keep_stages else 'removed'}")
     rng = np.random.default_rng(args.seed)
     results = []
     for k in range(args.runs):
         kappa = 5e-5 * np.exp(rng.normal(0.0, 1.0))
         with tempfile.TemporaryDirectory() as tmp:
-            res = one_run(args.seed + k, 1.0 / kappa, Path(tmp))
+            res = one_run(args.seed + k, 1.0 / kappa, Path(tmp), args.scenario, args.keep_stages)
         res["beta_kg_m2"] = 1.0 / kappa
         results.append(res)
         s = res["summary"]
