@@ -3,10 +3,13 @@ follow from the rows written here)."""
 
 import csv
 import datetime as dt
+import math
 
 import pytest
+from pyproj import Geod
 
 from launchwatch.assessment.context import launch_context
+from launchwatch.flight.shape import minimum_energy_apogee_km
 from launchwatch.record.database import open_record
 from launchwatch.record.importing import (
     CONTEXT_COLUMNS,
@@ -79,13 +82,26 @@ def test_context_of_a_launch_already_reported(record):
     assert c.farther_since is None
     assert c.higher_since.date_utc == dt.date(2024, 10, 30)
     assert c.launches_this_year_before == 0
-    # nearest profile: 1,000 km / 50 km is ln(1.1)/0.3, ln(2)/0.3 away; 600 km / 100 km is
-    # ln(1.83)/0.3 away; 400/100 further; the ICBM far
-    assert [s.launch.date_utc.isoformat() for s in c.similar] == [
-        "2024-04-02",
-        "2024-01-14",
-        "2024-11-04",
-    ]
+
+    # nearest profiles, worked out here from the distance in context.py's docstring
+    def shape(rng, apo):
+        return apo / float(minimum_energy_apogee_km(rng))
+
+    def distance(rng, apo, lat, lon):
+        site = Geod(ellps="WGS84").inv(125.96, 39.19, lon, lat)[2] / 1e3
+        return math.sqrt(
+            (math.log(1098.0 / rng) / 0.3) ** 2
+            + (math.log(100.5 / apo) / 0.3) ** 2
+            + (math.log(shape(1098.0, 100.5) / shape(rng, apo)) / 0.2) ** 2
+            + (site / 300.0) ** 2
+        )
+
+    earlier = [r for r in ROWS if r[0] < "2025-01-06"]
+    want = sorted(earlier, key=lambda r: distance(r[3], r[4], r[5], r[6]))[:3]
+    assert [s.launch.date_utc.isoformat() for s in c.similar] == [r[0] for r in want]
+    assert [s.distance for s in c.similar] == pytest.approx(
+        [distance(r[3], r[4], r[5], r[6]) for r in want], rel=1e-9
+    )
     assert [e.description for e in c.calendar] == ["a visit"]
 
 
@@ -96,5 +112,6 @@ def test_context_of_a_new_launch_counts_the_year(record):
     assert c.previous.date_utc == dt.date(2024, 11, 4)
     assert c.launches_this_year_before == 5
     assert c.farther_since.date_utc == dt.date(2024, 11, 4)
+    # 300 km / 60 km: the 250 km / 50 km MRBM is nearest in range, apogee and shape
     assert c.similar[0].launch.date_utc == dt.date(2024, 6, 26)
     assert [e.description for e in c.calendar] == []

@@ -7,9 +7,9 @@
   none means the farthest (highest) in the record.
 - **This year**: launches in the record in the same calendar year before this one.
 - **Most similar**: the three earlier launches nearest in profile, by the distance
-  √((ln R₁/R₂ / 0.3)² + (ln H₁/H₂ / 0.3)² + (d / 300 km)²) over range R, apogee H and launch
-  site distance d (rows without range or apogee are skipped); the ratio of apogees at equal
-  ranges is the trajectory's shape, so shape is weighed through H.
+  √((ln R₁/R₂ / 0.3)² + (ln H₁/H₂ / 0.3)² + (ln s₁/s₂ / 0.2)² + (d / 300 km)²) over range R,
+  apogee H, shape s (apogee over the minimum-energy apogee for that range: lofted, minimum-
+  energy or depressed) and launch site distance d (rows without range or apogee are skipped).
 - **Calendar**: public events in the record within 3 days of the launch.
 """
 
@@ -22,6 +22,7 @@ from typing import Final
 
 from pyproj import Geod
 
+from launchwatch.flight.shape import minimum_energy_apogee_km
 from launchwatch.record.database import Record
 from launchwatch.record.queries import context_between, list_launches
 from launchwatch.record.schema import ContextEvent, Launch
@@ -95,13 +96,16 @@ def launch_context(
     )
     this_year = sum(1 for r in earlier if r.date_utc.year == when.year)
     similar = []
+    shape = apogee_km / float(minimum_energy_apogee_km(range_km))
     for r in earlier:
         if not r.range_km or not r.apogee_km:
             continue
         site = _km(lat_deg, lon_deg, r.lat, r.lon)
+        their_shape = r.apogee_km / float(minimum_energy_apogee_km(r.range_km))
         d = math.sqrt(
             (math.log(range_km / r.range_km) / 0.3) ** 2
             + (math.log(apogee_km / r.apogee_km) / 0.3) ** 2
+            + (math.log(shape / their_shape) / 0.2) ** 2
             + ((site if math.isfinite(site) else 300.0) / 300.0) ** 2
         )
         similar.append(Similar(r, d))
