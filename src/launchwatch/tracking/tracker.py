@@ -426,7 +426,13 @@ class Tracker:
         if point is None:
             return
         lat, lon, _ = earth.ecef_to_geodetic(point)
-        sigma_km = float(np.linalg.norm(point - s)) * spec.sigma_los_urad * 1e-6 / 1e3
+        # the angular error on the sky, laid on the ground: stretched by 1/sin(elevation of
+        # the satellite seen from the point) along the line of sight's ground track
+        up = earth.geodetic_to_ecef(lat, lon, 1.0) - point
+        sin_elevation = max(float(-(u @ up) / np.linalg.norm(up)), 0.1)
+        sigma_km = (
+            float(np.linalg.norm(point - s)) * spec.sigma_los_urad * 1e-6 / 1e3 / sin_elevation
+        )
         alert = LaunchAlert(
             f"A{len(self.alerts) + 1}",
             spec.id,
