@@ -18,7 +18,12 @@ from launchwatch.assessment.claims_check import check_claims
 from launchwatch.assessment.context import Context, launch_context
 from launchwatch.assessment.events import Event, group_events
 from launchwatch.assessment.ground_track import Overflight, ground_track, overflights
-from launchwatch.assessment.measures import Measure, MissileMeasures, measure_missile
+from launchwatch.assessment.measures import (
+    Measure,
+    MissileMeasures,
+    apogee_ratio_sigma,
+    measure_missile,
+)
 from launchwatch.assessment.tracks_file import read_tracks
 from launchwatch.errors import InputError
 from launchwatch.flight.analysis import MODEL_VERSION, Analysis, analyze
@@ -126,7 +131,11 @@ def _missile_json(m: Missile) -> dict[str, Any]:
         },
         "shape": None
         if a is None
-        else {"shape": a.shape, "apogee_ratio": round(a.apogee_ratio, 3)},
+        else {
+            "shape": a.shape,
+            "apogee_ratio": round(a.apogee_ratio, 3),
+            "apogee_ratio_sigma": round(apogee_ratio_sigma(me.range_km, me.apogee_km), 4),
+        },
         "classes": None
         if a is None
         else {

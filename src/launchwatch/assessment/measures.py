@@ -25,10 +25,11 @@ import numpy as np
 from launchwatch.assessment.events import GEOD, Event, FlyingObject, _sigma_along_km
 from launchwatch.assessment.tracks_file import Ellipse, TrackRecord
 from launchwatch.flight.propagate import propagate
+from launchwatch.flight.shape import minimum_energy_apogee_km
 from launchwatch.scenario import parse_time
 from launchwatch.tracking.kalman import sigma_points
 
-__all__ = ["Measure", "MissileMeasures", "measure_missile"]
+__all__ = ["Measure", "MissileMeasures", "apogee_ratio_sigma", "measure_missile"]
 
 FELL_BELOW_M: Final = 20_000.0
 EXO_ALTITUDE_M: Final = 80_000.0
@@ -156,3 +157,16 @@ def measure_missile(event: Event, obj: FlyingObject) -> MissileMeasures:
         impact_observed=observed_fall,
         last_seen_alt_km=last.alt_m / 1e3,
     )
+
+
+def apogee_ratio_sigma(range_km: Measure, apogee_km: Measure) -> float:
+    """1σ of apogee / minimum-energy apogee(range), to first order:
+    (σ_r / r)² = (σ_H / H)² + (d ln H_min / d ln R · σ_R / R)²."""
+    R, H = range_km.value, apogee_km.value
+    h_min = float(minimum_energy_apogee_km(R))
+    slope = (
+        math.log(float(minimum_energy_apogee_km(R * 1.01)))
+        - math.log(float(minimum_energy_apogee_km(R * 0.99)))
+    ) / (math.log(1.01) - math.log(0.99))
+    rel = math.hypot(apogee_km.sigma / H, slope * range_km.sigma / R)
+    return H / h_min * rel

@@ -7,7 +7,7 @@ import datetime as dt
 import math
 
 from launchwatch.assessment.assess import AssessedEvent, Missile
-from launchwatch.assessment.measures import Measure
+from launchwatch.assessment.measures import Measure, apogee_ratio_sigma
 from launchwatch.measurements import format_time
 from launchwatch.record.schema import Launch
 
@@ -140,9 +140,11 @@ def statements(a: AssessedEvent) -> list[str]:
             f"{_span([m.flight_time_s.value for m in ms], 's')}"
         )
     if head.analysis is not None:
+        me = head.measures
+        sigma = apogee_ratio_sigma(me.range_km, me.apogee_km)
         out.append(
-            f"shape: {head.analysis.shape} (apogee {head.analysis.apogee_ratio:.2f} × "
-            "minimum-energy)"
+            f"shape: {head.analysis.shape} (apogee {head.analysis.apogee_ratio:.2f} ± "
+            f"{max(sigma, 0.01):.2f} × minimum-energy)"
         )
     out.append(_classes(head))
     zones = {m.zone.describe() for m in a.missiles}
