@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -16,7 +15,7 @@ from launchwatch.errors import InputError
 from launchwatch.record.claims_store import save_claims
 from launchwatch.record.database import open_record
 from launchwatch.record.report_claims import extract_claims
-from launchwatch.record_command import RECORD_HELP
+from launchwatch.record_command import RECORD_HELP, parse_date
 
 __all__ = ["add_ingest_parser", "ingest_command"]
 
@@ -38,10 +37,7 @@ def add_ingest_parser(sub: Any) -> None:
 
 
 def ingest_command(args: argparse.Namespace) -> int:
-    try:
-        date = dt.date.fromisoformat(args.date)
-    except ValueError as exc:
-        raise InputError("--date", f"expected YYYY-MM-DD, got {args.date!r}") from exc
+    date = parse_date("--date", args.date)
     path = Path(args.report)
     try:
         text = path.read_text(encoding="utf-8")

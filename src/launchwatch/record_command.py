@@ -16,7 +16,7 @@ from launchwatch.record.database import open_record
 from launchwatch.record.importing import import_context_events, import_launches
 from launchwatch.record.queries import launch_dict, list_launches
 
-__all__ = ["add_record_parser", "record_command"]
+__all__ = ["RECORD_HELP", "add_record_parser", "parse_date", "record_command"]
 
 RECORD_HELP = (
     "database URL (default: $LAUNCHWATCH_RECORD, else sqlite:///launchwatch-record.sqlite in "
@@ -46,9 +46,8 @@ def add_record_parser(sub: Any) -> None:
     ls.add_argument("--json", action="store_true", help="a JSON array of launches")
 
 
-def _date(field: str, text: str | None) -> dt.date | None:
-    if text is None:
-        return None
+def parse_date(field: str, text: str) -> dt.date:
+    """A YYYY-MM-DD option, or an InputError naming the option."""
     try:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
@@ -93,7 +92,8 @@ def _import(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     if args.min_range_km is not None and not args.min_range_km >= 0:
         raise InputError("--min-range-km", f"must be zero or more, got {args.min_range_km:g}")
-    since, until = _date("--since", args.since), _date("--until", args.until)
+    since = None if args.since is None else parse_date("--since", args.since)
+    until = None if args.until is None else parse_date("--until", args.until)
     record = open_record(args.record)
     try:
         launches = list_launches(

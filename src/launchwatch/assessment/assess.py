@@ -67,6 +67,12 @@ class AssessedEvent:
     def count(self) -> int:
         return len(self.missiles)
 
+    @property
+    def farthest(self) -> Missile:
+        """The missile that flew furthest: the event's headline figures (and its row in the
+        record) are its."""
+        return farthest(self.missiles)
+
     def to_json(self) -> dict[str, Any]:
         ev = self.event
         return {
@@ -90,6 +96,10 @@ class AssessedEvent:
             "claims": self.claims,
             "zones_note": APPROXIMATION,
         }
+
+
+def farthest(missiles: list[Missile]) -> Missile:
+    return max(missiles, key=lambda m: m.measures.range_km.value)
 
 
 def _measure(m: Measure, digits: int = 1) -> dict[str, Any]:
@@ -279,8 +289,8 @@ def assess_tracks(
             if o.role != "missile":
                 others[o.role] = others.get(o.role, 0) + 1
         context = None
-        if record is not None and missiles:
-            head = max(missiles, key=lambda m: m.measures.range_km.value).measures
+        head = farthest(missiles).measures if missiles else None
+        if record is not None and head is not None:
             context = launch_context(
                 record,
                 ev.launch_time,
@@ -290,8 +300,7 @@ def assess_tracks(
                 head.apogee_km.value,
             )
         claims: list[dict[str, Any]] = []
-        if record is not None and context is not None and context.reported is not None:
-            head = max(missiles, key=lambda m: m.measures.range_km.value).measures
+        if record is not None and head is not None and context and context.reported is not None:
             claims = check_claims(
                 claims_for_launch(record, context.reported.id),
                 {

@@ -36,7 +36,7 @@ from launchwatch.assessment.tracks_file import Alert, Ellipse, TrackHistory, Tra
 from launchwatch.scenario import parse_time
 from launchwatch.tracking.impact import CHI2_2_95
 
-__all__ = ["Event", "FlyingObject", "group_events", "group_objects"]
+__all__ = ["Event", "FlyingObject", "group_events", "group_objects", "sigma_along_km"]
 
 GEOD: Final = Geod(ellps="WGS84")
 SAME_IMPACT_MIN_KM: Final = 30.0
@@ -101,7 +101,7 @@ class Event:
         return [o for o in self.objects if o.role == "missile"]
 
 
-def _sigma_along_km(e: Ellipse, azimuth_deg: float) -> float:
+def sigma_along_km(e: Ellipse, azimuth_deg: float) -> float:
     """1σ of an impact ellipse (95 %, km) along a direction (degrees from north)."""
     k = math.sqrt(CHI2_2_95)
     phi = math.radians(e.orientation_deg - azimuth_deg)  # between the major axis and it
@@ -110,7 +110,7 @@ def _sigma_along_km(e: Ellipse, azimuth_deg: float) -> float:
 
 def _same_impact(a: Ellipse, b: Ellipse) -> bool:
     az, _, dist = GEOD.inv(a.lon_deg, a.lat_deg, b.lon_deg, b.lat_deg)
-    sigma = math.hypot(_sigma_along_km(a, az), _sigma_along_km(b, az))
+    sigma = math.hypot(sigma_along_km(a, az), sigma_along_km(b, az))
     close = dist / 1e3 <= max(SAME_IMPACT_MIN_KM, 3.0 * sigma)
     return close and abs(parse_time(a.time) - parse_time(b.time)) <= SAME_IMPACT_TIME_S + 3.0 * (
         math.hypot(a.time_sigma_s, b.time_sigma_s)

@@ -22,7 +22,8 @@ from typing import Final, Literal
 
 import numpy as np
 
-from launchwatch.assessment.events import GEOD, Event, FlyingObject, _sigma_along_km
+from launchwatch.assessment.events import GEOD, Event, FlyingObject, sigma_along_km
+from launchwatch.assessment.ground_track import object_records
 from launchwatch.assessment.tracks_file import Ellipse, TrackRecord
 from launchwatch.flight.propagate import propagate
 from launchwatch.flight.shape import minimum_energy_apogee_km
@@ -61,14 +62,6 @@ class MissileMeasures:
     impact_observed: bool
     """True if the object was tracked down to below 20 km."""
     last_seen_alt_km: float
-
-
-def _records(obj: FlyingObject) -> tuple[list[TrackRecord], np.ndarray]:
-    pairs = sorted(
-        ((float(t), r) for tr in obj.tracks for t, r in zip(tr.times, tr.records, strict=True)),
-        key=lambda p: p[0],
-    )
-    return [r for _, r in pairs], np.array([t for t, _ in pairs])
 
 
 def _up_speed(rec: TrackRecord) -> float:
@@ -125,7 +118,7 @@ def measure_missile(event: Event, obj: FlyingObject) -> MissileMeasures:
     impact = obj.impact
     if impact is None:  # group_events gives such objects the role "short track"
         raise ValueError(f"object {obj.ids} has no impact prediction")
-    records, times = _records(obj)
+    records, times = object_records(obj)
     last = records[-1]
     observed_fall = last.alt_m < FELL_BELOW_M and _up_speed(last) < 0
     launch_t, launch_st = event.launch_time, event.launch_time_sigma_s
@@ -135,7 +128,7 @@ def measure_missile(event: Event, obj: FlyingObject) -> MissileMeasures:
         launch_t, lat0, lon0 = obj.alert.time, a.launch_lat_deg, a.launch_lon_deg
         launch_sk = a.launch_sigma_km
     az, _, dist_m = GEOD.inv(lon0, lat0, impact.lon_deg, impact.lat_deg)
-    range_sigma = math.hypot(launch_sk, _sigma_along_km(impact, az))
+    range_sigma = math.hypot(launch_sk, sigma_along_km(impact, az))
     impact_t = parse_time(impact.time)
     apogee, kind = _apogee(records, times)
     return MissileMeasures(

