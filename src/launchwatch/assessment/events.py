@@ -238,13 +238,14 @@ def group_events(tracks_file: TracksFile) -> list[Event]:
     _match_alerts(objects, tracks_file.alerts)
     launches = sorted(((_launch_of(o), o) for o in objects), key=lambda item: item[0][0])
     events: list[Event] = []
+    last_t = -math.inf  # the latest launch so far (launches are in time order)
     for launch, obj in launches:
         t, st, lat, lon, sk, basis = launch
         current = events[-1] if events else None
+        gap, last_t = t - last_t, t
         if current is not None:
-            last_t = max(_launch_of(o)[0] for o in current.objects)
             _, _, dist = GEOD.inv(current.launch_lon_deg, current.launch_lat_deg, lon, lat)
-            if t - last_t <= SALVO_GAP_S and dist / 1e3 <= SALVO_DISTANCE_KM:
+            if gap <= SALVO_GAP_S and dist / 1e3 <= SALVO_DISTANCE_KM:
                 current.objects.append(obj)
                 continue
         stamp = np.datetime_as_string(np.datetime64(round(t), "s"), unit="m")
