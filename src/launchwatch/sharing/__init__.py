@@ -1,0 +1,1 @@
+"""The trilateral sharing network: messages, signatures, release policy, buses, nodes."""

@@ -1,0 +1,249 @@
+"""A partner's node on the sharing network: it sends what the policy allows and lets in what
+it can verify, losing nothing across crashes of itself or of the bus.
+
+Sending: :meth:`Node.share` numbers the report on its stream, makes one signed copy per
+recipient the release policy allows (a content allowed to nobody, or an explicit recipient the
+policy does not allow, is refused, logged and counted, never queued) and commits the copies to
+the outbox in one transaction. A pump task publishes the outbox in order and marks each row
+sent once the bus acknowledged it; a bus that is away leaves the rest queued, retried with
+back-off.
+
+Receiving: a task reads the node's log on the bus from the position after the last one it
+processed, passes each envelope through :class:`~launchwatch.sharing.admission.Admission`
+(stored with its position in one transaction), acknowledges it, and hands what was let in to
+the listeners (the fused picture, a display, a test).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from launchwatch.sharing.admission import Admission
+from launchwatch.sharing.bus import Bus, BusUnavailableError, Consumer, subject_for
+from launchwatch.sharing.messages import (
+    SCHEMA_VERSION,
+    Body,
+    Message,
+    contents_of,
+    kind_of,
+    new_message_id,
+)
+from launchwatch.sharing.node_store import NodeStore
+from launchwatch.sharing.release_policy import ReleasePolicy
+from launchwatch.sharing.signing import seal
+
+__all__ = ["Node", "NodeClock", "Received"]
+
+log = logging.getLogger("launchwatch.sharing")
+
+
+def _utc(t: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(t, tz=dt.UTC)
+
+
+@dataclass
+class NodeClock:
+    """The node's idea of now (POSIX seconds): the wall clock, or a replay's clock."""
+
+    now: Callable[[], float] = field(default_factory=lambda: _wall_now)
+
+
+def _wall_now() -> float:
+    return dt.datetime.now(dt.UTC).timestamp()
+
+
+@dataclass(frozen=True)
+class Received:
+    message: Message
+    received_at: float
+    """The receiving node's clock when it let the message in."""
+    position: int
+
+
+class Node:
+    def __init__(
+        self,
+        partner: str,
+        bus: Bus,
+        key: Ed25519PrivateKey,
+        trusted: dict[str, Ed25519PublicKey],
+        policy: ReleasePolicy,
+        store: NodeStore,
+        clock: NodeClock | None = None,
+    ) -> None:
+        if partner not in policy.partners:
+            raise ValueError(f"{partner} is not a partner in {policy.source}")
+        self.partner = partner
+        self.bus = bus
+        self.key = key
+        self.policy = policy
+        self.store = store
+        self.clock = clock or NodeClock()
+        self.admission = Admission(partner, trusted, policy, store)
+        self.refused: Counter[str] = Counter()
+        """Reports this node refused to send, by content."""
+        self.published = 0
+        self.listeners: list[Callable[[Received], None]] = []
+        self._outbox_ready = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._consumer: Consumer | None = None
+        self.bus_failures = 0
+
+    # -- sending ----------------------------------------------------------------------------
+
+    def share(
+        self,
+        body: Body,
+        stream: str,
+        event_time: float,
+        to: Iterable[str] | None = None,
+    ) -> list[str]:
+        """Queue a report for every recipient allowed (or for ``to``, all of which must be
+        allowed); returns the recipients. Refusals are logged and counted, never sent."""
+        probe = self._message(body, stream, 1, event_time, self.partner)
+        contents = contents_of(probe)
+        allowed = self.policy.recipients(self.partner, contents)
+        if to is not None:
+            wanted = list(to)
+            for r in wanted:
+                refusal = self.policy.refusal(self.partner, r, contents)
+                if refusal is not None:
+                    self._refuse(kind_of(body), refusal)
+                    return []
+            allowed = wanted
+        if not allowed:
+            self._refuse(
+                kind_of(body), f"{self.policy.source} releases {sorted(contents)} to nobody"
+            )
+            return []
+        sequence = self.store.next_sequence(stream)
+        message_id = new_message_id()
+        rows = []
+        for r in allowed:
+            message = self._message(body, stream, sequence, event_time, r, message_id)
+            rows.append(
+                (
+                    message_id,
+                    r,
+                    subject_for(r, self.partner, kind_of(body)),
+                    seal(message, self.key),
+                )
+            )
+        self.store.queue(rows)
+        self._outbox_ready.set()
+        return allowed
+
+    def _refuse(self, kind: str, reason: str) -> None:
+        self.refused[kind] += 1
+        log.warning("%s refused to send a %s report: %s", self.partner, kind, reason)
+
+    def _message(
+        self,
+        body: Body,
+        stream: str,
+        sequence: int,
+        event_time: float,
+        recipient: str,
+        message_id: str = "0" * 32,
+    ) -> Message:
+        return Message(
+            version=SCHEMA_VERSION,
+            message_id=message_id,
+            sender=self.partner,
+            recipient=recipient,
+            stream=stream,
+            sequence=sequence,
+            event_time=_utc(event_time),
+            send_time=_utc(self.clock.now()),
+            body=body,
+        )
+
+    async def pump(self, retry_s: float = 0.1, max_retry_s: float = 2.0) -> None:
+        """Publish the outbox in order, forever (a task)."""
+        wait = retry_s
+        while True:
+            entries = self.store.unsent()
+            if not entries:
+                self._outbox_ready.clear()
+                if not self.store.unsent(1):
+                    await self._outbox_ready.wait()
+                continue
+            try:
+                for e in entries:
+                    await self.bus.publish(e.subject, e.message_id, e.data)
+                    self.store.mark_sent(e.seq)
+                    self.published += 1
+                wait = retry_s
+            except BusUnavailableError as exc:
+                self.bus_failures += 1
+                log.info(
+                    "%s: %s; %d queued, retry in %.1f s",
+                    self.partner,
+                    exc,
+                    self.store.backlog(),
+                    wait,
+                )
+                await asyncio.sleep(wait)
+                wait = min(2 * wait, max_retry_s)
+
+    # -- receiving --------------------------------------------------------------------------
+
+    async def receive(self, batch: int = 256, poll_s: float = 0.5) -> None:
+        """Let in what arrives for this node, forever (a task)."""
+        wait = 0.1
+        while True:
+            try:
+                if self._consumer is None:
+                    self._consumer = await self.bus.consumer(self.partner, self.store.position())
+                deliveries = await self._consumer.fetch(batch, poll_s)
+                wait = 0.1
+            except BusUnavailableError as exc:
+                self.bus_failures += 1
+                log.info("%s: %s; retry in %.1f s", self.partner, exc, wait)
+                await asyncio.sleep(wait)
+                wait = min(2 * wait, 2.0)
+                continue
+            for d in deliveries:
+                message = self.admission.admit(d.data, d.position)
+                await d.ack()
+                if message is not None:
+                    got = Received(message, self.clock.now(), d.position)
+                    for listener in self.listeners:
+                        listener(got)
+
+    # -- running ----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._tasks = [
+            asyncio.create_task(self.pump(), name=f"{self.partner}-pump"),
+            asyncio.create_task(self.receive(), name=f"{self.partner}-receive"),
+        ]
+
+    async def drain(self, timeout_s: float = 10.0) -> bool:
+        """Wait until the outbox is empty; False if it was not within the timeout."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while self.store.backlog():
+            if loop.time() > deadline:
+                return False
+            await asyncio.sleep(0.01)
+        return True
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks = []
+        if self._consumer is not None:
+            await self._consumer.close()
+            self._consumer = None

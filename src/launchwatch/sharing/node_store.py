@@ -1,0 +1,201 @@
+"""A node's own durable state, in one SQLite file: what it must still send, what it has let in.
+
+- ``outbox``: every sealed message the node has decided to send, in order, until a bus has
+  acknowledged storing it. A node that crashes sends the rest when it comes back; a cut link
+  leaves the backlog here.
+- ``own_streams``: the last sequence number used per stream, so that a restarted node goes on
+  numbering where it stopped (receivers would refuse a restarted count as a replay).
+- ``inbox``: every message let in, by message id (the envelope as received, so it can be
+  verified again), with ``streams``: the last sequence seen per sender and stream. A message is
+  stored and its sequence recorded in one transaction, so a crash between receiving and
+  acknowledging brings a redelivery that is recognised, never a second delivery.
+- ``rejections``: every refused message, with the reason;
+- ``bus_position``: the position on the bus of the last envelope processed, written in the
+  same transaction as the message or its refusal, where the node resumes reading.
+
+SQLite runs in WAL mode with ``synchronous=FULL``: a committed row survives a crash of the
+process or of the machine. The standard library's sqlite3 is enough here; the launch record,
+which has a schema that evolves and a PostgreSQL option, uses SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from launchwatch.sharing.messages import Message, kind_of
+
+__all__ = ["NodeStore", "OutboxEntry"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    message_id TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    data BLOB NOT NULL,
+    queued_at REAL NOT NULL,
+    sent_at REAL
+);
+CREATE INDEX IF NOT EXISTS outbox_unsent ON outbox (sent_at, seq);
+CREATE TABLE IF NOT EXISTS own_streams (stream TEXT PRIMARY KEY, last INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS inbox (
+    message_id TEXT PRIMARY KEY,
+    sender TEXT NOT NULL,
+    stream TEXT NOT NULL,
+    sequence INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    event_time REAL NOT NULL,
+    send_time REAL NOT NULL,
+    received_at REAL NOT NULL,
+    data BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS streams (
+    sender TEXT NOT NULL, stream TEXT NOT NULL, last INTEGER NOT NULL,
+    PRIMARY KEY (sender, stream)
+);
+CREATE TABLE IF NOT EXISTS bus_position (
+    one INTEGER PRIMARY KEY CHECK (one = 1), position INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS rejections (
+    at REAL NOT NULL, reason TEXT NOT NULL, detail TEXT NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    seq: int
+    message_id: str
+    recipient: str
+    subject: str
+    data: bytes
+
+
+class NodeStore:
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    # -- sending ----------------------------------------------------------------------------
+
+    def next_sequence(self, stream: str) -> int:
+        row = self._db.execute(
+            "INSERT INTO own_streams (stream, last) VALUES (?, 1) "
+            "ON CONFLICT (stream) DO UPDATE SET last = last + 1 RETURNING last",
+            (stream,),
+        ).fetchone()
+        return int(row[0])
+
+    def queue(self, entries: list[tuple[str, str, str, bytes]]) -> None:
+        """(message_id, recipient, subject, sealed bytes) rows, all or none."""
+        now = time.time()
+        with self._transaction():
+            self._db.executemany(
+                "INSERT INTO outbox (message_id, recipient, subject, data, queued_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(*e, now) for e in entries],
+            )
+
+    def unsent(self, limit: int = 256) -> list[OutboxEntry]:
+        rows = self._db.execute(
+            "SELECT seq, message_id, recipient, subject, data FROM outbox "
+            "WHERE sent_at IS NULL ORDER BY seq LIMIT ?",
+            (limit,),
+        ).fetchall()
+        return [OutboxEntry(*r) for r in rows]
+
+    def mark_sent(self, seq: int) -> None:
+        self._db.execute("UPDATE outbox SET sent_at = ? WHERE seq = ?", (time.time(), seq))
+
+    def backlog(self) -> int:
+        return int(
+            self._db.execute("SELECT count(*) FROM outbox WHERE sent_at IS NULL").fetchone()[0]
+        )
+
+    # -- receiving --------------------------------------------------------------------------
+
+    def seen(self, message_id: str) -> bool:
+        row = self._db.execute("SELECT 1 FROM inbox WHERE message_id = ?", (message_id,))
+        return row.fetchone() is not None
+
+    def last_sequence(self, sender: str, stream: str) -> int:
+        row = self._db.execute(
+            "SELECT last FROM streams WHERE sender = ? AND stream = ?", (sender, stream)
+        ).fetchone()
+        return 0 if row is None else int(row[0])
+
+    def position(self) -> int:
+        """The position on the bus of the last envelope processed (let in or refused)."""
+        row = self._db.execute("SELECT position FROM bus_position").fetchone()
+        return 0 if row is None else int(row[0])
+
+    def _set_position(self, position: int | None) -> None:
+        if position is not None:
+            self._db.execute(
+                "INSERT INTO bus_position VALUES (1, ?) ON CONFLICT (one) "
+                "DO UPDATE SET position = max(position, excluded.position)",
+                (position,),
+            )
+
+    def accept(self, message: Message, data: bytes, position: int | None = None) -> None:
+        with self._transaction():
+            self._set_position(position)
+            self._db.execute(
+                "INSERT INTO inbox VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    message.message_id,
+                    message.sender,
+                    message.stream,
+                    message.sequence,
+                    kind_of(message.body),
+                    message.event_time.timestamp(),
+                    message.send_time.timestamp(),
+                    time.time(),
+                    data,
+                ),
+            )
+            self._db.execute(
+                "INSERT INTO streams VALUES (?, ?, ?) "
+                "ON CONFLICT (sender, stream) DO UPDATE SET last = excluded.last",
+                (message.sender, message.stream, message.sequence),
+            )
+
+    def received(self) -> list[tuple[str, bytes]]:
+        """(message_id, envelope) of everything let in, in the order it came."""
+        rows = self._db.execute("SELECT message_id, data FROM inbox ORDER BY rowid").fetchall()
+        return [(str(a), bytes(b)) for a, b in rows]
+
+    def reject(self, reason: str, detail: str, position: int | None = None) -> None:
+        with self._transaction():
+            self._set_position(position)
+            self._db.execute(
+                "INSERT INTO rejections VALUES (?, ?, ?)", (time.time(), reason, detail)
+            )
+
+    def rejection_counts(self) -> Counter[str]:
+        rows = self._db.execute("SELECT reason, count(*) FROM rejections GROUP BY reason")
+        return Counter({str(r): int(n) for r, n in rows})
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        self._db.execute("ROLLBACK" if kind is not None else "COMMIT")

@@ -1,0 +1,142 @@
+"""Test helpers for the sharing network: keys, sample reports, a small network on either bus."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from launchwatch.sharing.bus import Bus
+from launchwatch.sharing.embedded_bus import EmbeddedBus
+from launchwatch.sharing.keys import load_private_key, load_trusted_keys, new_key
+from launchwatch.sharing.messages import Ellipse, ImpactReport, TrackReport
+from launchwatch.sharing.nats_bus import NatsBus, provision_streams
+from launchwatch.sharing.nats_server import LocalNatsServer
+from launchwatch.sharing.node import Node, Received
+from launchwatch.sharing.node_store import NodeStore
+from launchwatch.sharing.release_policy import ReleasePolicy, default_policy
+
+PARTNERS = ("ROK", "JPN", "USA")
+T0 = dt.datetime(2025, 1, 6, 3, 1, 0, tzinfo=dt.UTC).timestamp()
+
+
+def make_keys(directory: Path, partners: tuple[str, ...] = PARTNERS) -> Path:
+    for p in partners:
+        new_key(p, directory)
+    return directory
+
+
+def track_report(track: str, i: int, sensors: list[str] | None = None) -> TrackReport:
+    return TrackReport(
+        track=track,
+        lat_deg=39.0 + 0.01 * i,
+        lon_deg=126.0 + 0.02 * i,
+        alt_m=1000.0 * i,
+        position_ecef_m=[-3123456.78, 4012345.67, 4098765.43 + i],
+        velocity_ecef_m_s=[1012.345, -2034.567, 1530.789],
+        # a tracker's covariance: full, in m² and (m/s)², every digit significant
+        covariance_ecef=[
+            [(812.3456789 if r == c else 101.234567) / (1.0 + r + c) for c in range(6)]
+            for r in range(6)
+        ],
+        phase="ballistic",
+        sensors=sensors or [],
+    )
+
+
+def impact_report(track: str) -> ImpactReport:
+    return ImpactReport(
+        track=track,
+        impact=Ellipse(
+            lat_deg=41.0,
+            lon_deg=134.0,
+            time=dt.datetime(2025, 1, 6, 3, 8, tzinfo=dt.UTC),
+            time_sigma_s=3.0,
+            semi_major_km=20.0,
+            semi_minor_km=5.0,
+            orientation_deg=60.0,
+        ),
+        basis="ballistic flight",
+    )
+
+
+@dataclass
+class Network:
+    """Nodes of several partners on one bus kind; ``got[partner]`` is what each let in."""
+
+    kind: str
+    directory: Path
+    keys: Path
+    policy: ReleasePolicy
+    server: LocalNatsServer | None = None
+    embedded: EmbeddedBus | None = None
+    urls: dict[str, str] = field(default_factory=dict)
+    """A partner's own way to the server (through a link that can be cut), if not direct."""
+    nodes: dict[str, Node] = field(default_factory=dict)
+    got: dict[str, list[Received]] = field(default_factory=dict)
+
+    async def bus(self, partner: str) -> Bus:
+        if self.kind == "memory":
+            assert self.embedded is not None
+            return self.embedded
+        assert self.server is not None
+        return await NatsBus.connect(self.urls.get(partner, self.server.url(partner)), partner)
+
+    async def start(self, partner: str) -> Node:
+        """Start (or restart after a crash) a partner's node on its own store file."""
+        node = Node(
+            partner,
+            await self.bus(partner),
+            load_private_key(self.keys, partner),
+            load_trusted_keys(self.keys),
+            self.policy,
+            NodeStore(self.directory / f"{partner}.sqlite"),
+        )
+        self.got.setdefault(partner, [])
+        node.listeners.append(self.got[partner].append)
+        node.start()
+        self.nodes[partner] = node
+        return node
+
+    async def crash(self, partner: str) -> None:
+        """Stop a node abruptly: tasks cancelled, nothing flushed, its store closed."""
+        node = self.nodes.pop(partner)
+        await node.stop()
+        if self.kind == "nats":
+            await node.bus.close()
+        node.store.close()
+
+    async def wait_for(self, partner: str, count: int, timeout_s: float = 20.0) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while len(self.got[partner]) < count and loop.time() < deadline:
+            await asyncio.sleep(0.02)
+
+    async def close(self) -> None:
+        for p in list(self.nodes):
+            await self.crash(p)
+        if self.embedded is not None:
+            await self.embedded.close()
+
+
+@asynccontextmanager
+async def network(
+    kind: str, directory: Path, policy: ReleasePolicy | None = None
+) -> AsyncIterator[Network]:
+    keys = make_keys(directory / "keys")
+    net = Network(kind, directory, keys, policy or default_policy())
+    if kind == "memory":
+        net.embedded = EmbeddedBus(directory / "mailbox.sqlite")
+    else:
+        net.server = LocalNatsServer(directory / "nats")
+        net.server.start()
+        await provision_streams(net.server.url("admin"), PARTNERS)
+    try:
+        yield net
+    finally:
+        await net.close()
+        if net.server is not None:
+            net.server.stop()
