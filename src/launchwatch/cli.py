@@ -20,6 +20,12 @@ from launchwatch.flight.analysis import Analysis, analyze
 from launchwatch.flight.reconstruct import ReportedLaunch
 from launchwatch.ingest_command import add_ingest_parser, ingest_command
 from launchwatch.measurements import format_time
+from launchwatch.node_command import (
+    add_sharing_parsers,
+    broker_command,
+    keys_command,
+    node_command,
+)
 from launchwatch.record_command import add_record_parser, record_command
 from launchwatch.scenario import load_scenario
 from launchwatch.simulate import simulate
@@ -111,6 +117,7 @@ def _parser() -> argparse.ArgumentParser:
     add_record_parser(sub)
     add_assess_parser(sub)
     add_ingest_parser(sub)
+    add_sharing_parsers(sub)
     return p
 
 
@@ -345,6 +352,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "record": record_command,
             "assess": assess_command,
             "ingest": ingest_command,
+            "keys": keys_command,
+            "node": node_command,
+            "broker": broker_command,
         }
         try:
             return verbs[args.command](args)

@@ -40,7 +40,9 @@ log = logging.getLogger("launchwatch.sharing")
 _NATS_FAILURES = (nats.errors.Error, asyncio.TimeoutError, OSError)
 
 
-async def connect_nats(url: str, partner: str | None, *, name: str = "launchwatch") -> Client:
+async def connect_nats(
+    url: str, partner: str | None, *, name: str = "launchwatch", connect_timeout_s: float = 5.0
+) -> Client:
     """A connection that reconnects forever (a node outlives broker restarts)."""
 
     async def on_error(exc: Exception) -> None:
@@ -57,9 +59,10 @@ async def connect_nats(url: str, partner: str | None, *, name: str = "launchwatc
     if partner is not None:
         options["inbox_prefix"] = f"_INBOX_{partner}"
     try:
-        return await nats.connect(url, **options)
+        # with endless reconnects nats-py would also retry the first connection for ever
+        return await asyncio.wait_for(nats.connect(url, **options), connect_timeout_s)
     except _NATS_FAILURES as exc:
-        raise BusUnavailableError(f"cannot connect to {_safe(url)}: {exc}") from exc
+        raise BusUnavailableError(f"cannot connect to {_safe(url)}: {exc!r}") from exc
 
 
 def _safe(url: str) -> str:

@@ -96,6 +96,7 @@ class Node:
         self._tasks: list[asyncio.Task[None]] = []
         self._consumer: Consumer | None = None
         self.bus_failures = 0
+        self.listener_errors = 0
 
     # -- sending ----------------------------------------------------------------------------
 
@@ -215,9 +216,15 @@ class Node:
                 message = self.admission.admit(d.data, d.position)
                 await d.ack()
                 if message is not None:
-                    got = Received(message, self.clock.now(), d.position)
-                    for listener in self.listeners:
-                        listener(got)
+                    self._hand_on(Received(message, self.clock.now(), d.position))
+
+    def _hand_on(self, got: Received) -> None:
+        for listener in self.listeners:
+            try:
+                listener(got)
+            except Exception:  # a listener's bug must not stop the node from receiving
+                self.listener_errors += 1
+                log.exception("%s: a listener failed on %s", self.partner, got.message.message_id)
 
     # -- running ----------------------------------------------------------------------------
 

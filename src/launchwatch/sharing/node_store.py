@@ -175,6 +175,15 @@ class NodeStore:
         rows = self._db.execute("SELECT message_id, data FROM inbox ORDER BY rowid").fetchall()
         return [(str(a), bytes(b)) for a, b in rows]
 
+    def received_counts(self) -> dict[str, dict[str, int]]:
+        """Messages let in, by sender and kind."""
+        out: dict[str, dict[str, int]] = {}
+        for sender, kind, n in self._db.execute(
+            "SELECT sender, kind, count(*) FROM inbox GROUP BY sender, kind ORDER BY sender, kind"
+        ):
+            out.setdefault(str(sender), {})[str(kind)] = int(n)
+        return out
+
     def reject(self, reason: str, detail: str, position: int | None = None) -> None:
         with self._transaction():
             self._set_position(position)

