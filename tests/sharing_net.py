@@ -14,7 +14,7 @@ from launchwatch.sharing.embedded_bus import EmbeddedBus
 from launchwatch.sharing.keys import load_private_key, load_trusted_keys, new_key
 from launchwatch.sharing.messages import Ellipse, ImpactReport, TrackReport
 from launchwatch.sharing.nats_bus import NatsBus, provision_streams
-from launchwatch.sharing.nats_server import LocalNatsServer
+from launchwatch.sharing.nats_server import LocalNatsServer, cluster
 from launchwatch.sharing.node import Node, Received
 from launchwatch.sharing.node_store import NodeStore
 from launchwatch.sharing.release_policy import ReleasePolicy, default_policy
@@ -72,6 +72,8 @@ class Network:
     keys: Path
     policy: ReleasePolicy
     server: LocalNatsServer | None = None
+    servers: list[LocalNatsServer] = field(default_factory=list)
+    """All servers of a cluster (``server`` is the first)."""
     embedded: EmbeddedBus | None = None
     urls: dict[str, str] = field(default_factory=dict)
     """A partner's own way to the server (through a link that can be cut), if not direct."""
@@ -83,7 +85,8 @@ class Network:
             assert self.embedded is not None
             return self.embedded
         assert self.server is not None
-        return await NatsBus.connect(self.urls.get(partner, self.server.url(partner)), partner)
+        direct = ",".join(s.url(partner) for s in self.servers)
+        return await NatsBus.connect(self.urls.get(partner, direct), partner)
 
     async def start(self, partner: str) -> Node:
         """Start (or restart after a crash) a partner's node on its own store file."""
@@ -124,19 +127,28 @@ class Network:
 
 @asynccontextmanager
 async def network(
-    kind: str, directory: Path, policy: ReleasePolicy | None = None
+    kind: str, directory: Path, policy: ReleasePolicy | None = None, clustered: bool = False
 ) -> AsyncIterator[Network]:
     keys = make_keys(directory / "keys")
     net = Network(kind, directory, keys, policy or default_policy())
     if kind == "memory":
         net.embedded = EmbeddedBus(directory / "mailbox.sqlite")
     else:
-        net.server = LocalNatsServer(directory / "nats")
-        net.server.start()
-        await provision_streams(net.server.url("admin"), PARTNERS)
+        if clustered:
+            net.servers = cluster(directory / "nats")
+        else:
+            net.servers = [LocalNatsServer(directory / "nats")]
+        net.server = net.servers[0]
+        for s in net.servers:
+            s.start(wait=False)
+        for s in net.servers:
+            s.wait_ready()
+        await provision_streams(
+            ",".join(s.url("admin") for s in net.servers), PARTNERS, replicas=len(net.servers)
+        )
     try:
         yield net
     finally:
         await net.close()
-        if net.server is not None:
-            net.server.stop()
+        for s in net.servers:
+            s.stop()

@@ -143,3 +143,34 @@ def test_a_cut_link_delivers_its_backlog_in_order_when_restored(tmp_path: Path) 
             await proxy.close()
 
     asyncio.run(run())
+
+
+def test_a_three_server_cluster_survives_the_loss_of_one_server(tmp_path: Path) -> None:
+    """Streams with 3 replicas on three local servers: kill -9 of one server mid-stream loses
+    nothing and doubles nothing (docs/sharing.md describes this deployment)."""
+
+    async def run() -> None:
+        async with network("nats", tmp_path, clustered=True) as net:
+            rok = await net.start("ROK")
+            await net.start("JPN")
+            for i in range(1, 301):
+                rok.share(track_report("R1", i), "R1", T0 + i)
+                if i == 100:
+                    await rok.drain(20.0)
+                    net.servers[1].kill()
+                if i == 200:
+                    await rok.drain(20.0)
+                    net.servers[1].start()
+                await asyncio.sleep(0.002)
+            assert await rok.drain(30.0)
+            await net.wait_for("JPN", 300, 30.0)
+            await asyncio.sleep(0.3)
+            assert [r.message.sequence for r in net.got["JPN"]] == list(range(1, 301))
+            admin = await connect_nats(net.server.url("admin"), None)
+            info = await admin.jetstream().stream_info("LW_JPN")
+            await admin.close()
+            assert info.config.num_replicas == 3
+            assert info.cluster is not None
+            assert len(info.cluster.replicas or []) == 2  # the leader and two copies
+
+    asyncio.run(run())

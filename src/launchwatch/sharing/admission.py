@@ -12,6 +12,9 @@ In order (the first that fails names the reason, which is logged and counted):
 5. ``duplicate``: a message id already let in (a broker's redelivery, or a replay of the same
    bytes); ``replayed``: a sequence number not above the last one seen on its stream.
 
+An envelope that makes a check fail in a way none of these foresaw is refused as
+``unreadable`` and logged with its traceback: no envelope stops a node.
+
 What passes is stored (with its sequence) in one transaction before it is acknowledged.
 """
 
@@ -69,16 +72,23 @@ class Admission:
             )
         return message
 
+    def _count(self, exc: RejectedMessageError, position: int | None) -> None:
+        self.rejected[exc.reason] += 1
+        self.store.reject(exc.reason, exc.detail[:500], position)
+        # a broker's redelivery is expected after a crash; the rest is worth a warning
+        level = logging.DEBUG if exc.reason == "duplicate" else logging.WARNING
+        log.log(level, "%s refused a message: %s", self.partner, exc)
+
     def admit(self, data: bytes, position: int | None = None) -> Message | None:
         """Check, then store and count: the message if it was let in, None if refused."""
         try:
             message = self.check(data)
         except RejectedMessageError as exc:
-            self.rejected[exc.reason] += 1
-            self.store.reject(exc.reason, exc.detail[:500], position)
-            # a broker's redelivery is expected after a crash; the rest is worth a warning
-            level = logging.DEBUG if exc.reason == "duplicate" else logging.WARNING
-            log.log(level, "%s refused a message: %s", self.partner, exc)
+            self._count(exc, position)
+            return None
+        except Exception as exc:
+            log.exception("%s: a check failed on an envelope", self.partner)
+            self._count(RejectedMessageError("unreadable", repr(exc)), position)
             return None
         self.store.accept(message, data, position)
         self.accepted += 1

@@ -58,42 +58,60 @@ async def connect_nats(
     }
     if partner is not None:
         options["inbox_prefix"] = f"_INBOX_{partner}"
+    servers = [u.strip() for u in url.split(",") if u.strip()]  # a cluster: several URLs
     try:
         # with endless reconnects nats-py would also retry the first connection for ever
-        return await asyncio.wait_for(nats.connect(url, **options), connect_timeout_s)
+        return await asyncio.wait_for(nats.connect(servers, **options), connect_timeout_s)
     except _NATS_FAILURES as exc:
         raise BusUnavailableError(f"cannot connect to {_safe(url)}: {exc!r}") from exc
 
 
 def _safe(url: str) -> str:
-    """The URL without its password, for messages."""
-    if "@" in url:
-        scheme, rest = url.split("://", 1)
-        return f"{scheme}://…@{rest.split('@', 1)[1]}"
-    return url
+    """The URL (or comma-separated URLs) without passwords, for messages."""
+    out = []
+    for u in url.split(","):
+        if "@" in u and "://" in u:
+            scheme, rest = u.split("://", 1)
+            u = f"{scheme}://…@{rest.split('@', 1)[1]}"
+        out.append(u)
+    return ",".join(out)
 
 
 async def provision_streams(
-    url: str, partners: tuple[str, ...], replicas: int = 1, *, timeout_s: float = 10.0
+    url: str, partners: tuple[str, ...], replicas: int = 1, *, timeout_s: float = 20.0
 ) -> None:
-    """Create (or update) every partner's stream, as the admin user of the URL."""
+    """Create (or update) every partner's stream, as the admin user of the URL. A new cluster
+    elects its JetStream leader first, so this retries until ``timeout_s``."""
     nc = await connect_nats(url, None, name="launchwatch-admin")
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
     try:
-        js = nc.jetstream(timeout=timeout_s)
-        for p in partners:
-            config = StreamConfig(
-                name=f"LW_{p}",
-                subjects=[f"{SUBJECT_ROOT}.{p}.>"],
-                storage=StorageType.FILE,
-                num_replicas=replicas,
-                duplicate_window=120.0,
-            )
+        while True:
             try:
-                await js.add_stream(config)
-            except nats.js.errors.BadRequestError:
-                await js.update_stream(config)
+                await _add_streams(nc, partners, replicas)
+                return
+            except _NATS_FAILURES + (nats.js.errors.Error,) as exc:
+                if loop.time() > deadline:
+                    raise BusUnavailableError(f"cannot create the streams: {exc!r}") from exc
+                await asyncio.sleep(0.25)
     finally:
         await nc.close()
+
+
+async def _add_streams(nc: Client, partners: tuple[str, ...], replicas: int) -> None:
+    js = nc.jetstream(timeout=5.0)
+    for p in partners:
+        config = StreamConfig(
+            name=f"LW_{p}",
+            subjects=[f"{SUBJECT_ROOT}.{p}.>"],
+            storage=StorageType.FILE,
+            num_replicas=replicas,
+            duplicate_window=120.0,
+        )
+        try:
+            await js.add_stream(config)
+        except nats.js.errors.BadRequestError:
+            await js.update_stream(config)
 
 
 class NatsBus:

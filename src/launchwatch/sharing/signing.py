@@ -39,6 +39,9 @@ class RejectedMessageError(Exception):
         super().__init__(f"{reason}: {detail}")
 
 
+_UNREADABLE: Final = (msgspec.MsgspecError, UnicodeDecodeError)
+"""What decoding hostile bytes raises (msgspec lets invalid UTF-8 in a string through as
+UnicodeDecodeError: found by the fuzz test)."""
 _encoder: Final = msgspec.msgpack.Encoder()
 _decoder: Final = msgspec.msgpack.Decoder(Sealed)
 
@@ -59,7 +62,7 @@ def open_sealed(data: bytes, trusted: dict[str, Ed25519PublicKey]) -> Message:
         raise RejectedMessageError("oversized", f"{len(data)} bytes > {MAX_WIRE_BYTES}")
     try:
         sealed = _decoder.decode(data)
-    except msgspec.MsgspecError as exc:
+    except _UNREADABLE as exc:
         raise RejectedMessageError("malformed", f"not a sealed envelope: {exc}") from None
     key = trusted.get(sealed.sender)
     if key is None:
@@ -74,7 +77,7 @@ def open_sealed(data: bytes, trusted: dict[str, Ed25519PublicKey]) -> Message:
         ) from None
     try:
         message = decode_message(sealed.payload)
-    except msgspec.MsgspecError as exc:
+    except _UNREADABLE as exc:
         raise RejectedMessageError("malformed", f"signed payload is not a message: {exc}") from None
     if message.sender != sealed.sender:
         raise RejectedMessageError(
