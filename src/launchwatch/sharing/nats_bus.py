@@ -90,7 +90,7 @@ async def provision_streams(
             try:
                 await _add_streams(nc, partners, replicas)
                 return
-            except _NATS_FAILURES + (nats.js.errors.Error,) as exc:
+            except (*_NATS_FAILURES, nats.js.errors.Error) as exc:
                 if loop.time() > deadline:
                     raise BusUnavailableError(f"cannot create the streams: {exc!r}") from exc
                 await asyncio.sleep(0.25)
