@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from launchwatch.sharing.messages import TrackReport
+from launchwatch.sharing.bundles import encode_bundle
+from launchwatch.sharing.messages import AlertReport, TrackReport
 from sharing_net import PARTNERS, T0, impact_report, network, track_report
 
 BUSES = ["memory", "nats"]
@@ -96,8 +97,9 @@ def test_a_retried_publish_is_stored_once(kind: str, tmp_path: Path) -> None:
             await rok.stop()
             rok.share(track_report("T1", 1), "T1", T0 + 1, to=["USA"])
             (entry,) = rok.store.unsent()
+            bundle = encode_bundle([entry.data])
             for _ in range(3):  # the acknowledgement was lost twice: the same id again
-                await rok.bus.publish(entry.subject, entry.message_id, entry.data)
+                await rok.bus.publish(entry.subject, entry.message_id, bundle)
             await net.wait_for("USA", 1)
             await asyncio.sleep(0.3)
             assert len(net.got["USA"]) == 1
@@ -111,13 +113,18 @@ def test_sensor_identities_and_raw_measurements_go_to_nobody(tmp_path: Path) -> 
         async with network("memory", tmp_path) as net:
             rok = await net.start("ROK")
             await net.start("JPN")
-            sent = rok.share(track_report("T1", 1, sensors=["ROK-R1"]), "T1", T0)
-            assert sent == []
+            assert rok.share(track_report("T1", 1, sensors=["ROK-R1"]), "T1", T0) is None
             assert rok.refused["track"] == 1
             assert rok.store.backlog() == 0
-            # an explicit recipient the policy does not name for alerts from the US
             usa = await net.start("USA")
-            assert usa.share(track_report("T2", 1), "T2", T0, to=["ROK"]) == ["ROK"]
+            # the shipped policy keeps US alerts national: an explicit recipient is refused
+            alert = AlertReport(alert="A1", rule_set="USA", areas=["Guam"], reason="test")
+            assert usa.share(alert, "A1", T0, to=["ROK"]) is None
+            assert usa.refused["alert"] == 1
+            shared = usa.share(track_report("T2", 1), "T2", T0, to=["ROK"])
+            assert shared is not None
+            assert shared.recipients == ["ROK"]
+            assert shared.sequence == 1
             await net.wait_for("ROK", 1)
             assert isinstance(net.got["ROK"][0].message.body, TrackReport)
 

@@ -50,8 +50,14 @@ class Admission:
         self.accepted = 0
         self.rejected: Counter[str] = Counter()
 
-    def check(self, data: bytes) -> Message:
-        """The message, verified and new; otherwise :class:`RejectedMessageError` (not stored)."""
+    def check(
+        self,
+        data: bytes,
+        pending_ids: set[str] | None = None,
+        pending_last: dict[tuple[str, str], int] | None = None,
+    ) -> Message:
+        """The message, verified and new; otherwise :class:`RejectedMessageError` (not stored).
+        ``pending_*``: what earlier envelopes of the same delivery let in, not stored yet."""
         message = open_sealed(data, self.trusted)
         if message.version != SCHEMA_VERSION:
             raise RejectedMessageError("unsupported-version", f"version {message.version}")
@@ -60,11 +66,14 @@ class Admission:
         refusal = self.policy.refusal(message.sender, self.partner, contents_of(message))
         if refusal is not None:
             raise RejectedMessageError("policy", refusal)
-        if self.store.seen(message.message_id):
+        if (pending_ids and message.message_id in pending_ids) or self.store.seen(
+            message.message_id
+        ):
             raise RejectedMessageError(
                 "duplicate", f"message {message.message_id} was let in before"
             )
-        last = self.store.last_sequence(message.sender, message.stream)
+        key = (message.sender, message.stream)
+        last = (pending_last or {}).get(key) or self.store.last_sequence(*key)
         if message.sequence <= last:
             raise RejectedMessageError(
                 "replayed",
@@ -72,24 +81,50 @@ class Admission:
             )
         return message
 
-    def _count(self, exc: RejectedMessageError, position: int | None) -> None:
+    def _checked(
+        self, data: bytes, pending_ids: set[str], pending_last: dict[tuple[str, str], int]
+    ) -> Message | RejectedMessageError:
+        try:
+            return self.check(data, pending_ids, pending_last)
+        except RejectedMessageError as exc:
+            return exc
+        except Exception as exc:
+            log.exception("%s: a check failed on an envelope", self.partner)
+            return RejectedMessageError("unreadable", repr(exc))
+
+    def admit_all(self, envelopes: list[bytes], position: int | None = None) -> list[Message]:
+        """Check every envelope of one delivery, in order; store what is let in, what is
+        refused and the position in one transaction; return what was let in."""
+        accepted: list[tuple[Message, bytes]] = []
+        refused: list[RejectedMessageError] = []
+        pending_ids: set[str] = set()
+        pending_last: dict[tuple[str, str], int] = {}
+        for data in envelopes:
+            got = self._checked(data, pending_ids, pending_last)
+            if isinstance(got, RejectedMessageError):
+                refused.append(got)
+                continue
+            accepted.append((got, data))
+            pending_ids.add(got.message_id)
+            pending_last[(got.sender, got.stream)] = got.sequence
+        self.store.record(accepted, [(e.reason, e.detail[:500]) for e in refused], position)
+        for exc in refused:
+            self._log(exc)
+        self.accepted += len(accepted)
+        return [m for m, _ in accepted]
+
+    def admit(self, data: bytes, position: int | None = None) -> Message | None:
+        """One envelope: the message if it was let in, None if refused (stored either way)."""
+        let_in = self.admit_all([data], position)
+        return let_in[0] if let_in else None
+
+    def refuse(self, exc: RejectedMessageError, position: int | None) -> None:
+        """A delivery refused as a whole (not a bundle of envelopes)."""
+        self.store.record([], [(exc.reason, exc.detail[:500])], position)
+        self._log(exc)
+
+    def _log(self, exc: RejectedMessageError) -> None:
         self.rejected[exc.reason] += 1
-        self.store.reject(exc.reason, exc.detail[:500], position)
         # a broker's redelivery is expected after a crash; the rest is worth a warning
         level = logging.DEBUG if exc.reason == "duplicate" else logging.WARNING
         log.log(level, "%s refused a message: %s", self.partner, exc)
-
-    def admit(self, data: bytes, position: int | None = None) -> Message | None:
-        """Check, then store and count: the message if it was let in, None if refused."""
-        try:
-            message = self.check(data)
-        except RejectedMessageError as exc:
-            self._count(exc, position)
-            return None
-        except Exception as exc:
-            log.exception("%s: a check failed on an envelope", self.partner)
-            self._count(RejectedMessageError("unreadable", repr(exc)), position)
-            return None
-        self.store.accept(message, data, position)
-        self.accepted += 1
-        return message

@@ -4,13 +4,16 @@ it can verify, losing nothing across crashes of itself or of the bus.
 Sending: :meth:`Node.share` numbers the report on its stream, makes one signed copy per
 recipient the release policy allows (a content allowed to nobody, or an explicit recipient the
 policy does not allow, is refused, logged and counted, never queued) and commits the copies to
-the outbox in one transaction. A pump task publishes the outbox in order and marks each row
-sent once the bus acknowledged it; a bus that is away leaves the rest queued, retried with
-back-off.
+the outbox in one transaction. A pump task publishes the outbox in order, in bundles per
+recipient (:mod:`~launchwatch.sharing.bundles`), one bundle at a time, and marks the rows sent
+once the bus acknowledged the bundle; a bus that is away leaves the rest queued, retried with
+back-off. One bundle in flight at a time keeps each recipient's log in sending order even when
+a publish fails (a pipeline could store a later bundle before a failed earlier one).
 
 Receiving: a task reads the node's log on the bus from the position after the last one it
-processed, passes each envelope through :class:`~launchwatch.sharing.admission.Admission`
-(stored with its position in one transaction), acknowledges it, and hands what was let in to
+processed, passes each bundle's envelopes through
+:class:`~launchwatch.sharing.admission.Admission` (what is let in, what is refused and the
+bundle's position stored in one transaction), acknowledges it, and hands what was let in to
 the listeners (the fused picture, a display, a test).
 """
 
@@ -27,6 +30,12 @@ from dataclasses import dataclass, field
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from launchwatch.sharing.admission import Admission
+from launchwatch.sharing.bundles import (
+    MAX_BUNDLE_BYTES,
+    MAX_BUNDLE_ENVELOPES,
+    decode_bundle,
+    encode_bundle,
+)
 from launchwatch.sharing.bus import Bus, BusUnavailableError, Consumer, subject_for
 from launchwatch.sharing.messages import (
     SCHEMA_VERSION,
@@ -36,13 +45,28 @@ from launchwatch.sharing.messages import (
     kind_of,
     new_message_id,
 )
-from launchwatch.sharing.node_store import NodeStore
+from launchwatch.sharing.node_store import NodeStore, OutboxEntry
 from launchwatch.sharing.release_policy import ReleasePolicy
-from launchwatch.sharing.signing import seal
+from launchwatch.sharing.signing import RejectedMessageError, seal
 
-__all__ = ["Node", "NodeClock", "Received"]
+__all__ = ["Node", "NodeClock", "Received", "Shared"]
 
 log = logging.getLogger("launchwatch.sharing")
+
+
+def _bundles(entries: list[OutboxEntry]) -> list[tuple[str, list[OutboxEntry]]]:
+    """The outbox rows as bundles per recipient, each recipient's rows in their order."""
+    out: list[tuple[str, list[OutboxEntry]]] = []
+    open_: dict[str, tuple[list[OutboxEntry], int]] = {}
+    for e in entries:
+        chunk, size = open_.get(e.recipient, ([], 0))
+        if chunk and (len(chunk) >= MAX_BUNDLE_ENVELOPES or size + len(e.data) > MAX_BUNDLE_BYTES):
+            chunk, size = [], 0
+        if not chunk:
+            out.append((e.recipient, chunk))
+        chunk.append(e)
+        open_[e.recipient] = (chunk, size + len(e.data))
+    return out
 
 
 def _utc(t: float) -> dt.datetime:
@@ -58,6 +82,15 @@ class NodeClock:
 
 def _wall_now() -> float:
     return dt.datetime.now(dt.UTC).timestamp()
+
+
+@dataclass(frozen=True)
+class Shared:
+    """A report queued for sending: its id, its number on its stream, who it goes to."""
+
+    message_id: str
+    sequence: int
+    recipients: list[str]
 
 
 @dataclass(frozen=True)
@@ -97,6 +130,7 @@ class Node:
         self._consumer: Consumer | None = None
         self.bus_failures = 0
         self.listener_errors = 0
+        self.bundles_published = 0
 
     # -- sending ----------------------------------------------------------------------------
 
@@ -106,9 +140,9 @@ class Node:
         stream: str,
         event_time: float,
         to: Iterable[str] | None = None,
-    ) -> list[str]:
+    ) -> Shared | None:
         """Queue a report for every recipient allowed (or for ``to``, all of which must be
-        allowed); returns the recipients. Refusals are logged and counted, never sent."""
+        allowed). A refusal is logged and counted, never sent, and returns None."""
         probe = self._message(body, stream, 1, event_time, self.partner)
         contents = contents_of(probe)
         allowed = self.policy.recipients(self.partner, contents)
@@ -118,13 +152,13 @@ class Node:
                 refusal = self.policy.refusal(self.partner, r, contents)
                 if refusal is not None:
                     self._refuse(kind_of(body), refusal)
-                    return []
+                    return None
             allowed = wanted
         if not allowed:
             self._refuse(
                 kind_of(body), f"{self.policy.source} releases {sorted(contents)} to nobody"
             )
-            return []
+            return None
         sequence = self.store.next_sequence(stream)
         message_id = new_message_id()
         rows = []
@@ -140,7 +174,7 @@ class Node:
             )
         self.store.queue(rows)
         self._outbox_ready.set()
-        return allowed
+        return Shared(message_id, sequence, allowed)
 
     def _refuse(self, kind: str, reason: str) -> None:
         self.refused[kind] += 1
@@ -178,10 +212,15 @@ class Node:
                     await self._outbox_ready.wait()
                 continue
             try:
-                for e in entries:
-                    await self.bus.publish(e.subject, e.message_id, e.data)
-                    self.store.mark_sent(e.seq)
-                    self.published += 1
+                for recipient, chunk in _bundles(entries):
+                    await self.bus.publish(
+                        subject_for(recipient, self.partner, "bundle"),
+                        f"{self.partner}-{chunk[0].seq}-{chunk[-1].seq}",
+                        encode_bundle([e.data for e in chunk]),
+                    )
+                    self.store.mark_sent([e.seq for e in chunk])
+                    self.published += len(chunk)
+                    self.bundles_published += 1
                 wait = retry_s
             except BusUnavailableError as exc:
                 self.bus_failures += 1
@@ -213,10 +252,16 @@ class Node:
                 wait = min(2 * wait, 2.0)
                 continue
             for d in deliveries:
-                message = self.admission.admit(d.data, d.position)
+                try:
+                    envelopes = decode_bundle(d.data)
+                except RejectedMessageError as exc:
+                    self.admission.refuse(exc, d.position)
+                    envelopes = []
+                messages = self.admission.admit_all(envelopes, d.position)
                 await d.ack()
-                if message is not None:
-                    self._hand_on(Received(message, self.clock.now(), d.position))
+                now = self.clock.now()
+                for message in messages:
+                    self._hand_on(Received(message, now, d.position))
 
     def _hand_on(self, got: Received) -> None:
         for listener in self.listeners:

@@ -114,8 +114,12 @@ class NodeStore:
         ).fetchall()
         return [OutboxEntry(*r) for r in rows]
 
-    def mark_sent(self, seq: int) -> None:
-        self._db.execute("UPDATE outbox SET sent_at = ? WHERE seq = ?", (time.time(), seq))
+    def mark_sent(self, seqs: list[int]) -> None:
+        now = time.time()
+        with self._transaction():
+            self._db.executemany(
+                "UPDATE outbox SET sent_at = ? WHERE seq = ?", [(now, s) for s in seqs]
+            )
 
     def backlog(self) -> int:
         return int(
@@ -148,26 +152,42 @@ class NodeStore:
             )
 
     def accept(self, message: Message, data: bytes, position: int | None = None) -> None:
+        self.record([(message, data)], [], position)
+
+    def record(
+        self,
+        accepted: list[tuple[Message, bytes]],
+        rejected: list[tuple[str, str]],
+        position: int | None,
+    ) -> None:
+        """What was let in and refused from one bus delivery, and its position: all or none."""
+        now = time.time()
         with self._transaction():
             self._set_position(position)
-            self._db.execute(
+            self._db.executemany(
                 "INSERT INTO inbox VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    message.message_id,
-                    message.sender,
-                    message.stream,
-                    message.sequence,
-                    kind_of(message.body),
-                    message.event_time.timestamp(),
-                    message.send_time.timestamp(),
-                    time.time(),
-                    data,
-                ),
+                [
+                    (
+                        m.message_id,
+                        m.sender,
+                        m.stream,
+                        m.sequence,
+                        kind_of(m.body),
+                        m.event_time.timestamp(),
+                        m.send_time.timestamp(),
+                        now,
+                        data,
+                    )
+                    for m, data in accepted
+                ],
             )
-            self._db.execute(
+            self._db.executemany(
                 "INSERT INTO streams VALUES (?, ?, ?) "
-                "ON CONFLICT (sender, stream) DO UPDATE SET last = excluded.last",
-                (message.sender, message.stream, message.sequence),
+                "ON CONFLICT (sender, stream) DO UPDATE SET last = max(last, excluded.last)",
+                [(m.sender, m.stream, m.sequence) for m, _ in accepted],
+            )
+            self._db.executemany(
+                "INSERT INTO rejections VALUES (?, ?, ?)", [(now, r, d) for r, d in rejected]
             )
 
     def received(self) -> list[tuple[str, bytes]]:
@@ -185,11 +205,7 @@ class NodeStore:
         return out
 
     def reject(self, reason: str, detail: str, position: int | None = None) -> None:
-        with self._transaction():
-            self._set_position(position)
-            self._db.execute(
-                "INSERT INTO rejections VALUES (?, ?, ?)", (time.time(), reason, detail)
-            )
+        self.record([], [(reason, detail)], position)
 
     def rejection_counts(self) -> Counter[str]:
         rows = self._db.execute("SELECT reason, count(*) FROM rejections GROUP BY reason")
