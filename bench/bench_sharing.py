@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import random
 import sys
 import tempfile
@@ -171,6 +172,7 @@ async def part_cut(directory: Path, cut_s: float) -> dict[str, object]:
 
 
 async def part_fuzz(directory: Path, count: int) -> dict[str, object]:
+    logging.getLogger("launchwatch.sharing").setLevel(logging.ERROR)  # 20,000 warnings otherwise
     async with network("nats", directory) as net:
         assert net.server is not None
         jpn = await net.start("JPN")
@@ -196,6 +198,7 @@ async def part_fuzz(directory: Path, count: int) -> dict[str, object]:
         await admin.close()
         return {
             "hostile": sum(kinds.values()),
+            "refused_total": sum(jpn.admission.rejected.values()),
             "kinds": len(kinds),
             "refused": dict(jpn.admission.rejected),
             "let_in": jpn.admission.accepted,
@@ -291,7 +294,7 @@ async def plain_jetstream(
             i = await queue.get()
             await js.publish("plain.x", payload, headers={"Nats-Msg-Id": str(i)})
 
-    async def consumer(n_expected: list[int]) -> None:
+    async def consumer() -> None:
         while True:
             try:
                 msgs = await sub.fetch(256, timeout=0.5)
@@ -306,7 +309,7 @@ async def plain_jetstream(
         sent_at[i] = time.perf_counter()
         queue.put_nowait(i)
 
-    tasks = [asyncio.create_task(publisher()), asyncio.create_task(consumer([]))]
+    tasks = [asyncio.create_task(publisher()), asyncio.create_task(consumer())]
     t0 = time.perf_counter()
     n = await paced(rate, seconds, send)
     while len(latency) < n and time.perf_counter() - t0 < seconds + 60:
@@ -314,6 +317,7 @@ async def plain_jetstream(
     wall = time.perf_counter() - t0
     for t in tasks:
         t.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
     await admin.close()
     await reader.close()
     return {

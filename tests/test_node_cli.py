@@ -87,3 +87,40 @@ def test_missing_keys_and_bad_policies_exit_2(run_dir: Path, tmp_path: Path) -> 
     proc = run_cli("keys", "new", "ROK", "--dir", run_dir / "keys")
     assert_bad_input(proc)
     assert "exists" in proc.stderr
+
+
+def test_a_node_on_nats_publishes_into_the_partners_streams(run_dir: Path, tmp_path: Path) -> None:
+    import asyncio
+
+    from launchwatch.sharing.nats_bus import connect_nats, provision_streams
+    from launchwatch.sharing.nats_server import LocalNatsServer
+
+    server = LocalNatsServer(tmp_path / "nats")
+    server.start()
+    try:
+        asyncio.run(provision_streams(server.url("admin"), ("ROK", "JPN", "USA")))
+        proc = run_cli(
+            *node(run_dir, "--partner", "JPN", "--json", "--linger-s", "0"),
+            "--bus",
+            server.url("JPN"),
+            "--state",
+            tmp_path / "state",
+        )
+        assert proc.returncode == 0, proc.stderr
+        summary = json.loads(proc.stdout)
+        assert summary["bus"].startswith("NATS JetStream")
+        assert server.passwords["JPN"] not in proc.stdout  # no password in what it prints
+
+        async def stored(stream: str) -> int:
+            nc = await connect_nats(server.url("admin"), None)
+            info = await nc.jetstream().stream_info(stream)
+            await nc.close()
+            return int(info.state.messages)
+
+        # bundles of JPN's reports wait in ROK's and USA's streams, none in its own
+        assert asyncio.run(stored("LW_ROK")) >= 1
+        assert asyncio.run(stored("LW_USA")) >= 1
+        assert asyncio.run(stored("LW_JPN")) == 0
+        assert summary["published"] == 2 * sum(summary["sent"].values())
+    finally:
+        server.stop()

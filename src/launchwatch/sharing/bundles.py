@@ -37,6 +37,8 @@ def decode_bundle(data: bytes) -> list[bytes]:
         envelopes = _decoder.decode(data)
     except (msgspec.MsgspecError, UnicodeDecodeError) as exc:
         raise RejectedMessageError("malformed", f"not a bundle of envelopes: {exc}") from None
+    if not envelopes:
+        raise RejectedMessageError("malformed", "an empty bundle")
     if len(envelopes) > MAX_BUNDLE_ENVELOPES:
         raise RejectedMessageError("oversized", f"bundle of {len(envelopes)} envelopes")
     return envelopes

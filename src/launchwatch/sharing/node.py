@@ -159,20 +159,22 @@ class Node:
                 kind_of(body), f"{self.policy.source} releases {sorted(contents)} to nobody"
             )
             return None
-        sequence = self.store.next_sequence(stream)
         message_id = new_message_id()
-        rows = []
-        for r in allowed:
-            message = self._message(body, stream, sequence, event_time, r, message_id)
-            rows.append(
+
+        def copies(sequence: int) -> list[tuple[str, str, str, bytes]]:
+            return [
                 (
                     message_id,
                     r,
                     subject_for(r, self.partner, kind_of(body)),
-                    seal(message, self.key),
+                    seal(
+                        self._message(body, stream, sequence, event_time, r, message_id), self.key
+                    ),
                 )
-            )
-        self.store.queue(rows)
+                for r in allowed
+            ]
+
+        sequence = self.store.queue(stream, copies)
         self._outbox_ready.set()
         return Shared(message_id, sequence, allowed)
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,23 +89,25 @@ class NodeStore:
 
     # -- sending ----------------------------------------------------------------------------
 
-    def next_sequence(self, stream: str) -> int:
-        row = self._db.execute(
-            "INSERT INTO own_streams (stream, last) VALUES (?, 1) "
-            "ON CONFLICT (stream) DO UPDATE SET last = last + 1 RETURNING last",
-            (stream,),
-        ).fetchone()
-        return int(row[0])
-
-    def queue(self, entries: list[tuple[str, str, str, bytes]]) -> None:
-        """(message_id, recipient, subject, sealed bytes) rows, all or none."""
+    def queue(
+        self, stream: str, make_rows: Callable[[int], list[tuple[str, str, str, bytes]]]
+    ) -> int:
+        """Number a report on its stream and queue its copies, in one transaction (one fsync):
+        ``make_rows(sequence)`` gives (message_id, recipient, subject, sealed bytes) rows."""
         now = time.time()
         with self._transaction():
+            row = self._db.execute(
+                "INSERT INTO own_streams (stream, last) VALUES (?, 1) "
+                "ON CONFLICT (stream) DO UPDATE SET last = last + 1 RETURNING last",
+                (stream,),
+            ).fetchone()
+            sequence = int(row[0])
             self._db.executemany(
                 "INSERT INTO outbox (message_id, recipient, subject, data, queued_at) "
                 "VALUES (?, ?, ?, ?, ?)",
-                [(*e, now) for e in entries],
+                [(*e, now) for e in make_rows(sequence)],
             )
+        return sequence
 
     def unsent(self, limit: int = 256) -> list[OutboxEntry]:
         rows = self._db.execute(
@@ -115,11 +118,17 @@ class NodeStore:
         return [OutboxEntry(*r) for r in rows]
 
     def mark_sent(self, seqs: list[int]) -> None:
+        # without waiting for the disk: a mark lost in a power cut means the rows are sent
+        # again, and the bus and the receiver both drop what they have already stored
         now = time.time()
-        with self._transaction():
-            self._db.executemany(
-                "UPDATE outbox SET sent_at = ? WHERE seq = ?", [(now, s) for s in seqs]
-            )
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        try:
+            with self._transaction():
+                self._db.executemany(
+                    "UPDATE outbox SET sent_at = ? WHERE seq = ?", [(now, s) for s in seqs]
+                )
+        finally:
+            self._db.execute("PRAGMA synchronous=FULL")
 
     def backlog(self) -> int:
         return int(
