@@ -45,7 +45,14 @@ from launchwatch.sharing.nats_bus import connect_nats  # noqa: E402
 from launchwatch.sharing.nats_server import LocalNatsServer  # noqa: E402
 from launchwatch.sharing.node import Received  # noqa: E402
 from link_proxy import LinkProxy  # noqa: E402
-from sharing_net import PARTNERS, T0, Network, network, track_report  # noqa: E402
+from sharing_net import (  # noqa: E402
+    PARTNERS,
+    T0,
+    Network,
+    network,
+    share_through_kills,
+    track_report,
+)
 
 
 def check_streams(net: Network, expected: dict[str, int]) -> dict[str, object]:
@@ -73,34 +80,8 @@ async def part_kill(directory: Path, cycles: int, rate: float) -> dict[str, obje
         assert net.server is not None
         for p in PARTNERS:
             await net.start(p)
-        sent = 0
-        stop = asyncio.Event()
-
-        async def send() -> None:
-            nonlocal sent
-            i = 0
-            while not stop.is_set():
-                i += 1
-                for p in PARTNERS:
-                    stream = f"{p}-T{i % 5}"
-                    net.nodes[p].share(track_report(stream, i % 50), stream, T0 + i)
-                sent += 1
-                await asyncio.sleep(1.0 / rate)
-
-        task = asyncio.create_task(send())
         started = time.perf_counter()
-        for _ in range(cycles):
-            await asyncio.sleep(rng.uniform(0.5, 2.0))
-            net.server.kill()
-            await asyncio.sleep(rng.uniform(0.1, 1.0))
-            net.server.start()
-        await asyncio.sleep(1.0)
-        stop.set()
-        await task
-        for p in PARTNERS:
-            await net.nodes[p].drain(60.0)
-        for p in PARTNERS:
-            await net.wait_for(p, 2 * sent, 60.0)
+        sent = await share_through_kills(net, cycles, rate, rng, (0.5, 2.0), (0.1, 1.0))
         await asyncio.sleep(1.0)
         result = check_streams(net, {p: 2 * sent for p in PARTNERS})
         result["kill_cycles"] = cycles

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -152,3 +153,45 @@ async def network(
         await net.close()
         for s in net.servers:
             s.stop()
+
+
+async def share_through_kills(
+    net: Network,
+    cycles: int,
+    rate: float,
+    rng: random.Random,
+    up_s: tuple[float, float] = (0.3, 0.8),
+    down_s: tuple[float, float] = (0.05, 0.3),
+) -> int:
+    """Every started node shares ``rate`` reports a second (on 5 streams each) while the
+    server is killed (-9) and restarted ``cycles`` times; returns the reports per node, after
+    every outbox has drained and every node has received what was sent to it."""
+    assert net.server is not None
+    sent = 0
+    stop = asyncio.Event()
+
+    async def send() -> None:
+        nonlocal sent
+        i = 0
+        while not stop.is_set():
+            i += 1
+            for p, node in net.nodes.items():
+                stream = f"{p}-T{i % 5}"
+                node.share(track_report(stream, i % 50), stream, T0 + i)
+            sent += 1
+            await asyncio.sleep(1.0 / rate)
+
+    task = asyncio.create_task(send())
+    for _ in range(cycles):
+        await asyncio.sleep(rng.uniform(*up_s))
+        net.server.kill()
+        await asyncio.sleep(rng.uniform(*down_s))
+        net.server.start()
+    await asyncio.sleep(0.5)
+    stop.set()
+    await task
+    for node in net.nodes.values():
+        await node.drain(60.0)
+    for p in net.nodes:
+        await net.wait_for(p, (len(net.nodes) - 1) * sent, 60.0)
+    return sent

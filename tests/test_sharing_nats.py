@@ -15,7 +15,7 @@ import pytest
 from launchwatch.sharing.bus import BusUnavailableError, subject_for
 from launchwatch.sharing.nats_bus import NatsBus, connect_nats
 from link_proxy import LinkProxy
-from sharing_net import PARTNERS, T0, network, track_report
+from sharing_net import PARTNERS, T0, network, share_through_kills, track_report
 
 
 def per_stream(received: list) -> dict[tuple[str, str], list[int]]:  # type: ignore[type-arg]
@@ -74,34 +74,7 @@ def test_kill_9_of_the_server_loses_nothing_and_doubles_nothing(tmp_path: Path) 
             assert net.server is not None
             for p in PARTNERS:
                 await net.start(p)
-            sent = 0
-
-            async def send(stop: asyncio.Event) -> None:
-                nonlocal sent
-                i = 0
-                while not stop.is_set():
-                    i += 1
-                    for p in PARTNERS:
-                        net.nodes[p].share(
-                            track_report(f"{p}-T{i % 3}", i), f"{p}-T{i % 3}", T0 + i
-                        )
-                    sent += 1
-                    await asyncio.sleep(0.004)
-
-            stop = asyncio.Event()
-            sender = asyncio.create_task(send(stop))
-            for _ in range(3):
-                await asyncio.sleep(rng.uniform(0.3, 0.8))
-                net.server.kill()
-                await asyncio.sleep(rng.uniform(0.05, 0.3))
-                net.server.start()
-            await asyncio.sleep(0.5)
-            stop.set()
-            await sender
-            for p in PARTNERS:
-                assert await net.nodes[p].drain(30.0)
-            for p in PARTNERS:
-                await net.wait_for(p, 2 * sent, 30.0)
+            sent = await share_through_kills(net, 3, 250.0, rng)
             assert sent > 100
             for p in PARTNERS:
                 got = net.got[p]
