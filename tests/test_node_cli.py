@@ -41,7 +41,7 @@ def test_a_node_shares_its_tracks_and_reads_back_what_others_sent(run_dir: Path)
     # JPN first: its reports wait in the mailbox for ROK, which reads them when it runs
     jpn = run_cli(*node(run_dir, "--partner", "JPN", "--json", "--linger-s", "0"))
     assert jpn.returncode == 0, jpn.stderr
-    j = json.loads(jpn.stdout)
+    (j,) = json.loads(jpn.stdout)["nodes"]
     assert j["sent"]["track"] > 10
     assert j["sent"]["impact"] > 1
     assert j["outbox_drained"] is True
@@ -49,10 +49,30 @@ def test_a_node_shares_its_tracks_and_reads_back_what_others_sent(run_dir: Path)
     assert j["measurements"]["own"] < j["measurements"]["in_file"]  # only its own sensors
     rok = run_cli(*node(run_dir, "--partner", "ROK", "--json", "--linger-s", "1"))
     assert rok.returncode == 0, rok.stderr
-    r = json.loads(rok.stdout)
+    (r,) = json.loads(rok.stdout)["nodes"]
     assert r["let_in_by_sender"]["JPN"]["track"] == j["sent"]["track"]
     assert r["rejected"] == {}
     assert any(set(o["partners"]) == {"JPN", "ROK"} for o in r["fused_objects"])
+
+
+def test_the_whole_network_in_one_process(run_dir: Path, tmp_path: Path) -> None:
+    proc = run_cli(
+        *node(run_dir, "--partner", "ROK,JPN,USA", "--json", "--linger-s", "0.5"),
+        "--state",
+        tmp_path / "state",
+        "--speed",
+        "50",
+    )
+    assert proc.returncode == 0, proc.stderr
+    nodes = {n["partner"]: n for n in json.loads(proc.stdout)["nodes"]}
+    assert set(nodes) == {"ROK", "JPN", "USA"}
+    for p, n in nodes.items():
+        for sender, kinds in n["let_in_by_sender"].items():
+            assert sum(kinds.values()) == sum(nodes[sender]["sent"].values()), (p, sender)
+        assert n["rejected"] == {}
+        # the missile, tracked by the two radars' partners, is one object in every picture
+        assert any({"ROK", "JPN"} <= set(o["partners"]) for o in n["fused_objects"]), p
+    assert nodes["USA"]["sent"].get("event", 0) >= 1  # its satellite's launch alert
 
 
 @pytest.mark.parametrize(
@@ -62,6 +82,7 @@ def test_a_node_shares_its_tracks_and_reads_back_what_others_sent(run_dir: Path)
         (["--partner", "rok"], "--partner: 'rok' is not a partner code"),
         (["--partner", "ROK", "--bus", "amqp://x"], "--bus: use memory or nats://"),
         (["--partner", "ROK", "--speed", "-1"], "--speed"),
+        (["--partner", "ROK,ROK"], "named twice"),
         (["--partner", "ROK", "--bus", "nats://ROK:x@127.0.0.1:9"], "--bus: cannot connect"),
     ],
 )
@@ -107,7 +128,7 @@ def test_a_node_on_nats_publishes_into_the_partners_streams(run_dir: Path, tmp_p
             tmp_path / "state",
         )
         assert proc.returncode == 0, proc.stderr
-        summary = json.loads(proc.stdout)
+        (summary,) = json.loads(proc.stdout)["nodes"]
         assert summary["bus"].startswith("NATS JetStream")
         assert server.passwords["JPN"] not in proc.stdout  # no password in what it prints
 

@@ -54,7 +54,12 @@ def add_sharing_parsers(sub: Any) -> None:
     )
     n.add_argument("measurements", metavar="MEASUREMENTS.jsonl")
     n.add_argument("--sensors", required=True, metavar="SENSORS.toml")
-    n.add_argument("--partner", required=True, metavar="PARTNER")
+    n.add_argument(
+        "--partner",
+        required=True,
+        metavar="PARTNER[,PARTNER...]",
+        help="one partner, or several run in this process (e.g. ROK,JPN,USA)",
+    )
     n.add_argument(
         "--bus",
         default="memory",
@@ -91,23 +96,30 @@ def _policy(args: argparse.Namespace) -> ReleasePolicy:
 
 
 def _own_measurements(
-    args: argparse.Namespace, partner: str
-) -> tuple[Tracker, list[Measurement], int]:
+    args: argparse.Namespace, partners: list[str]
+) -> tuple[dict[str, tuple[Tracker, list[Measurement]]], int]:
+    """Per partner: a tracker on its own sensors and its own sensors' measurements."""
     sensors, epoch = load_sensors_with_epoch(args.sensors)
-    own = [s for s in sensors if s.owner == partner]
-    if not own:
-        raise InputError("--partner", f"no sensor in {args.sensors} belongs to {partner}")
     path = Path(args.measurements)
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(str(path), f"cannot read the file: {exc}") from exc
     intake = Intake.for_sensors(sensors)
-    mine = {s.id for s in own}
     every = list(read_measurements(lines, intake))
     if intake.accepted == 0:
         raise InputError(str(path), "no usable measurement")
-    return Tracker(own, epoch or 0.0), [m for m in every if m.sensor in mine], len(every)
+    out = {}
+    for partner in partners:
+        own = [s for s in sensors if s.owner == partner]
+        if not own:
+            raise InputError("--partner", f"no sensor in {args.sensors} belongs to {partner}")
+        mine = {s.id for s in own}
+        measurements = [m for m in every if m.sensor in mine]
+        if not measurements:
+            raise InputError(str(path), f"no measurement from {partner}'s sensors")
+        out[partner] = (Tracker(own, epoch or 0.0), measurements)
+    return out, len(every)
 
 
 async def _bus(spec: str, partner: str, state: Path) -> Bus:
@@ -119,78 +131,101 @@ async def _bus(spec: str, partner: str, state: Path) -> Bus:
 
 
 def node_command(args: argparse.Namespace) -> int:
-    partner = check_partner(args.partner, "--partner")
+    partners = [check_partner(p.strip(), "--partner") for p in args.partner.split(",")]
     policy = _policy(args)
-    if partner not in policy.partners:
-        raise InputError("--partner", f"{partner} is not a partner in {policy.source}")
+    for partner in partners:
+        if partner not in policy.partners:
+            raise InputError("--partner", f"{partner} is not a partner in {policy.source}")
+    if len(set(partners)) != len(partners):
+        raise InputError("--partner", "a partner is named twice")
     if args.speed < 0:
         raise InputError("--speed", "must be 0 (as fast as possible) or positive")
     keys = Path(args.keys)
-    key = load_private_key(keys, partner)
+    private = {p: load_private_key(keys, p) for p in partners}
     trusted = load_trusted_keys(keys)
-    tracker, measurements, total = _own_measurements(args, partner)
-    if not measurements:
-        raise InputError(args.measurements, f"no measurement from {partner}'s sensors")
+    work, total = _own_measurements(args, partners)
     state = Path(args.state)
     state.mkdir(parents=True, exist_ok=True)
     try:
-        summary = asyncio.run(
-            _run_node(args, partner, policy, key, trusted, tracker, measurements, state)
-        )
+        summaries = asyncio.run(_run_nodes(args, policy, private, trusted, work, state))
     except BusUnavailableError as exc:
         print(f"launchwatch: error: --bus: {exc}", file=sys.stderr)
         return 2
-    summary["measurements"] = {"own": len(measurements), "in_file": total}
+    for s in summaries:
+        s["measurements"] = {"own": len(work[s["partner"]][1]), "in_file": total}
     if args.json:
-        json.dump(summary, sys.stdout, indent=2)
+        json.dump({"nodes": summaries}, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        _print_summary(summary, Console())
+        for s in summaries:
+            _print_summary(s, Console())
     return 0
 
 
-async def _run_node(
+async def _run_nodes(
     args: argparse.Namespace,
-    partner: str,
     policy: ReleasePolicy,
-    key: Any,
+    private: dict[str, Any],
     trusted: Any,
-    tracker: Tracker,
-    measurements: list[Measurement],
+    work: dict[str, tuple[Tracker, list[Measurement]]],
     state: Path,
-) -> dict[str, Any]:
-    bus = await _bus(args.bus, partner, state)
-    store = NodeStore(state / f"{partner}.sqlite")
-    clock = ReplayClock(measurements[0].time, args.speed)
-    node = Node(partner, bus, key, trusted, policy, store)
-    run = PartnerRun(node, tracker, clock)
-    node.start()
+) -> list[dict[str, Any]]:
+    """The partners' nodes in this process, on one clock; on the embedded bus they share one
+    mailbox (the embedded default: a whole network in one process)."""
+    start = min(ms[0].time for _, ms in work.values())
+    clock = ReplayClock(start, args.speed)
+    shared_bus = await _bus(args.bus, next(iter(work)), state) if args.bus == "memory" else None
+    runs: dict[str, PartnerRun] = {}
+    buses: list[Bus] = []
     try:
+        for partner, (tracker, _) in work.items():
+            bus = shared_bus or await _bus(args.bus, partner, state)
+            if bus is not shared_bus:
+                buses.append(bus)
+            node = Node(
+                partner,
+                bus,
+                private[partner],
+                trusted,
+                policy,
+                NodeStore(state / f"{partner}.sqlite"),
+            )
+            runs[partner] = PartnerRun(node, tracker, clock)
+            node.start()
         if args.json:
-            await run.run(measurements)
+            await asyncio.gather(*(r.run(work[p][1]) for p, r in runs.items()))
         else:
             with Progress(
-                TextColumn(f"{partner} node"),
+                TextColumn("{task.description}"),
                 BarColumn(),
                 TextColumn("{task.completed}/{task.total} scans"),
                 TimeRemainingColumn(),
                 console=Console(stderr=True),
                 transient=True,
             ) as bar:
-                task = bar.add_task("", total=None)
 
-                def progress(done: int, total: int) -> None:
-                    bar.update(task, completed=done, total=total)
+                def progress_of(partner: str) -> Any:
+                    task = bar.add_task(f"{partner} node", total=None)
 
-                await run.run(measurements, progress)
-        drained = await node.drain(30.0)
+                    def progress(done: int, total: int) -> None:
+                        bar.update(task, completed=done, total=total)
+
+                    return progress
+
+                await asyncio.gather(*(r.run(work[p][1], progress_of(p)) for p, r in runs.items()))
+        drained = {p: await r.node.drain(30.0) for p, r in runs.items()}
         await asyncio.sleep(args.linger_s)
     finally:
-        await node.stop()
-        await bus.close()
-    summary = _summary(run, clock, drained)
-    store.close()
-    return summary
+        for r in runs.values():
+            await r.node.stop()
+        for b in buses:
+            await b.close()
+        if shared_bus is not None:
+            await shared_bus.close()
+    summaries = [_summary(r, clock, drained[p]) for p, r in runs.items()]
+    for r in runs.values():
+        r.node.store.close()
+    return summaries
 
 
 def _summary(run: PartnerRun, clock: ReplayClock, drained: bool) -> dict[str, Any]:
