@@ -145,3 +145,45 @@ def test_a_node_on_nats_publishes_into_the_partners_streams(run_dir: Path, tmp_p
         assert summary["published"] == 2 * sum(summary["sent"].values())
     finally:
         server.stop()
+
+
+def test_broker_runs_nats_for_the_partners_until_interrupted(tmp_path: Path) -> None:
+    import asyncio
+    import signal
+    import subprocess
+    import sys
+    import time
+    import tomllib
+
+    from launchwatch.sharing.nats_bus import connect_nats
+
+    broker = subprocess.Popen(
+        [sys.executable, "-m", "launchwatch.cli", "broker", "--dir", str(tmp_path / "b")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    creds = tmp_path / "b" / "credentials.toml"
+    try:
+        deadline = time.monotonic() + 30
+        while not creds.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.2)
+        assert oct(creds.stat().st_mode & 0o777) == "0o600"
+        urls = tomllib.loads(creds.read_text())
+        assert set(urls) == {"ROK", "JPN", "USA", "admin"}
+        assert all(u.startswith("nats://") and "@127.0.0.1:" in u for v in urls.values() for u in v)
+
+        async def streams() -> list[str]:
+            nc = await connect_nats(urls["admin"][0], None)
+            names = sorted([s.config.name for s in await nc.jetstream().streams_info()])
+            await nc.close()
+            return names
+
+        assert asyncio.run(streams()) == ["LW_JPN", "LW_ROK", "LW_USA"]
+    finally:
+        broker.send_signal(signal.SIGINT)
+        out, err = broker.communicate(timeout=30)
+    assert broker.returncode == 0, err
+    assert "Traceback" not in err
+    assert "credentials.toml" in out
