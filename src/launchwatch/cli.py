@@ -28,6 +28,7 @@ from launchwatch.node_command import (
 )
 from launchwatch.record_command import add_record_parser, record_command
 from launchwatch.scenario import load_scenario
+from launchwatch.serve_command import add_serve_parser, serve_command
 from launchwatch.simulate import simulate
 from launchwatch.track_command import track_command
 
@@ -118,6 +119,7 @@ def _parser() -> argparse.ArgumentParser:
     add_assess_parser(sub)
     add_ingest_parser(sub)
     add_sharing_parsers(sub)
+    add_serve_parser(sub)
     return p
 
 
@@ -355,6 +357,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "keys": keys_command,
             "node": node_command,
             "broker": broker_command,
+            "serve": serve_command,
         }
         try:
             return verbs[args.command](args)

@@ -1,0 +1,234 @@
+"""The HTTP API of a watch floor (FastAPI; the OpenAPI document is served at /openapi.json).
+
+Every request but ``/api/health`` carries a partner's bearer token (:mod:`.access`). What a
+partner sees comes from its own node's store (:mod:`.partner_view`): its reports and the ones
+the release policy let through to it. The launch record is common to all.
+
+    GET /api/health                      no token needed
+    GET /api/me                          which partner the token is
+    GET /api/launches                    the record: since, until (dates), type, min_range_km, limit
+    GET /api/reports                     reports seen by the partner: kind, sender, limit
+    GET /api/tracks                      every track's latest report and impact prediction
+    GET /api/tracks/{sender}/{track}     one track's history
+    GET /api/stream                      server-sent events: each new report as it arrives
+
+Bad parameters get 422 with the parameter named (FastAPI's validation) or 400 with the
+parameter named in the message, never a 500.
+"""
+
+# no "from __future__ import annotations": FastAPI reads the local Partner alias at runtime
+
+import asyncio
+import datetime as dt
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import Path as PathParam
+from fastapi.responses import StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
+
+from launchwatch import __version__
+from launchwatch.record.database import Record
+from launchwatch.record.queries import launch_dict, list_launches
+from launchwatch.service.access import Tokens
+from launchwatch.service.partner_view import Cursor, PartnerView
+
+__all__ = ["ServiceConfig", "create_app"]
+
+
+class Problem(BaseModel):
+    detail: str
+    """What is wrong, naming the parameter or header."""
+
+
+AUTHENTICATED: dict[int | str, dict[str, Any]] = {
+    400: {
+        "model": Problem,
+        "description": "a parameter this request does not take, or a bad value",
+    },
+    401: {"model": Problem, "description": "No bearer token, or not a partner's"},
+}
+DateText = Annotated[
+    str,
+    Query(
+        pattern=r"^\d{4}-\d{2}-\d{2}$",
+        description="a UTC date, YYYY-MM-DD",
+        json_schema_extra={"format": "date"},
+    ),
+]
+"""A date as text: FastAPI's own date parameters also take numbers (as Unix times)."""
+PartnerCode = Annotated[str, Query(pattern=r"^[A-Z][A-Z0-9-]{1,15}$")]
+ReportKind = Literal["track", "impact", "event", "alert", "measurement"]
+"""sharing.messages.KINDS (a test keeps the two in step)."""
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    tokens: Tokens
+    state: Path
+    """The nodes' state directory: PARTNER.sqlite for each partner."""
+    record: Record
+    poll_s: float = 0.5
+
+
+def create_app(config: ServiceConfig) -> FastAPI:
+    app = FastAPI(
+        dependencies=[Depends(_no_unknown_parameters)],
+        title="launchwatch",
+        version=__version__,
+        description="Launches, tracks, impact predictions and alerts, as each partner may "
+        "see them.",
+    )
+    bearer = HTTPBearer(auto_error=False)
+
+    def partner(
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ) -> str:
+        if credentials is None:
+            raise HTTPException(401, "Authorization: give a partner's bearer token")
+        who = config.tokens.partner_of(credentials.credentials)
+        if who is None:
+            raise HTTPException(401, "Authorization: unknown token")
+        return who
+
+    Partner = Annotated[str, Depends(partner)]
+
+    def view(p: str) -> PartnerView:
+        return PartnerView(p, config.state / f"{p}.sqlite")
+
+    @app.get("/api/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/api/me", responses=AUTHENTICATED)
+    def me(p: Partner) -> dict[str, str]:
+        return {"partner": p}
+
+    @app.get(
+        "/api/launches",
+        responses=AUTHENTICATED,
+    )
+    def launches(
+        p: Partner,
+        since: DateText | None = None,
+        until: DateText | None = None,
+        type: Annotated[str | None, Query(max_length=40)] = None,
+        min_range_km: Annotated[float | None, Query(ge=0.0, le=25_000.0)] = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    ) -> list[dict[str, Any]]:
+        first, last = _date("since", since), _date("until", until)
+        if first is not None and last is not None and first > last:
+            raise HTTPException(400, "since: must not be after until")
+        rows = list_launches(
+            config.record, since=first, until=last, type=type, min_range_km=min_range_km
+        )
+        return [_jsonable(launch_dict(r)) for r in rows[-limit:]]
+
+    @app.get("/api/reports", responses=AUTHENTICATED)
+    def reports(
+        p: Partner,
+        kind: ReportKind | None = None,
+        sender: PartnerCode | None = None,
+        limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+    ) -> list[dict[str, Any]]:
+        found = [
+            r
+            for r in view(p).reports()
+            if (kind is None or r["kind"] == kind) and (sender is None or r["sender"] == sender)
+        ]
+        return found[-limit:]
+
+    @app.get("/api/tracks", responses=AUTHENTICATED)
+    def tracks(p: Partner) -> list[dict[str, Any]]:
+        latest: dict[tuple[str, str], dict[str, Any]] = {}
+        for r in view(p).reports():
+            body = r["body"]
+            if r["kind"] not in ("track", "impact"):
+                continue
+            key = (r["sender"], body["track"])
+            entry = latest.setdefault(key, {"sender": r["sender"], "track": body["track"]})
+            entry["latest_" + r["kind"]] = r
+        return list(latest.values())
+
+    @app.get(
+        "/api/tracks/{sender}/{track}",
+        responses={**AUTHENTICATED, 404: {"model": Problem, "description": "no such track"}},
+    )
+    def track_history(
+        p: Partner,
+        sender: Annotated[str, PathParam(pattern=r"^[A-Z][A-Z0-9-]{1,15}$")],
+        track: Annotated[str, PathParam(min_length=1, max_length=64)],
+    ) -> list[dict[str, Any]]:
+        found = [
+            r
+            for r in view(p).reports()
+            if r["sender"] == sender
+            and r["kind"] in ("track", "impact")
+            and r["body"]["track"] == track
+        ]
+        if not found:
+            raise HTTPException(404, f"track: no track {track} of {sender} that {p} may see")
+        return sorted(found, key=lambda r: int(r["sequence"]))  # the order it was sent in
+
+    @app.get(
+        "/api/stream",
+        response_class=StreamingResponse,
+        responses={**AUTHENTICATED, 200: {"content": {"text/event-stream": {}}}},
+    )
+    async def stream(
+        p: Partner,
+        max_events: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
+    ) -> StreamingResponse:
+        """Each report the partner sends or lets in from now on, as a server-sent event
+        (``event: <kind>``, ``data: <the report as JSON>``); ``max_events`` ends the stream."""
+        v = view(p)
+        start = v.reports_after(Cursor(), 10**9)[1]  # from now on
+
+        async def events() -> AsyncIterator[bytes]:
+            cursor, sent = start, 0
+            yield b": launchwatch stream\n\n"
+            while max_events is None or sent < max_events:
+                batch, cursor = v.reports_after(cursor)
+                for r in batch:
+                    yield f"event: {r['kind']}\ndata: {json.dumps(r)}\n\n".encode()
+                    sent += 1
+                    if max_events is not None and sent >= max_events:
+                        return
+                await asyncio.sleep(config.poll_s)
+
+        return StreamingResponse(events(), media_type="text/event-stream")
+
+    return app
+
+
+def _no_unknown_parameters(request: Request) -> None:
+    """A misspelt parameter (``sinse=``) is an error, not a filter silently left out."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    known = {p.alias for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        known |= {p.alias for p in sub.query_params}
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        allowed = ", ".join(sorted(known)) or "none"
+        raise HTTPException(400, f"{unknown[0][:40]}: unknown parameter (this takes: {allowed})")
+
+
+def _date(name: str, text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise HTTPException(400, f"{name}: {exc}") from None
+
+
+def _jsonable(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, dt.date | dt.time) else v) for k, v in d.items()}

@@ -1,0 +1,197 @@
+"""The HTTP API: tokens, each partner's view under the release policy, the record, the stream,
+and schemathesis against the API's own OpenAPI document."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+import tomllib
+import typing
+from pathlib import Path
+
+import pytest
+import schemathesis
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, settings
+
+from cli_run import run_cli
+from launchwatch.record.database import open_record
+from launchwatch.service.access import load_tokens, new_token
+from launchwatch.service.app import ReportKind, ServiceConfig, create_app
+from launchwatch.sharing.embedded_bus import EmbeddedBus
+from launchwatch.sharing.keys import load_private_key, load_trusted_keys
+from launchwatch.sharing.messages import KINDS
+from launchwatch.sharing.node import Node
+from launchwatch.sharing.node_store import NodeStore
+from launchwatch.sharing.release_policy import parse_policy
+from sharing_net import make_keys, track_report
+
+MINI = Path(__file__).parent / "data" / "mini.toml"
+# US launch events go to Japan only: South Korea has no clearance for them in this test
+POLICY = """
+partners = ["ROK", "JPN", "USA"]
+[[release]]
+from = "*"
+to = "*"
+contents = ["track", "impact"]
+[[release]]
+from = "USA"
+to = ["JPN"]
+contents = ["event"]
+"""
+
+
+# One app for the module, made at import so that schemathesis can read its document; its data
+# (three partners' node stores from a run of the mini scenario) is written by ``served``.
+HOME = Path(tempfile.mkdtemp(prefix="launchwatch-service-"))
+TOKENS = {p: new_token(HOME / "tokens.toml", p) for p in ("ROK", "JPN", "USA")}
+APP = create_app(
+    ServiceConfig(
+        load_tokens(HOME / "tokens.toml"),
+        HOME / "state",
+        open_record(f"sqlite:///{HOME / 'record.sqlite'}"),
+        poll_s=0.05,
+    )
+)
+
+
+@pytest.fixture(scope="module")
+def served() -> typing.Iterator[tuple[TestClient, dict[str, str], Path]]:
+    out = HOME
+    assert run_cli("simulate", MINI, "--out", out / "run").returncode == 0
+    make_keys(out / "keys")
+    (out / "policy.toml").write_text(POLICY)
+    proc = run_cli(
+        "node", out / "run" / "measurements.jsonl", "--sensors", out / "run" / "sensors.toml",
+        "--partner", "ROK,JPN,USA", "--keys", out / "keys", "--policy", out / "policy.toml",
+        "--state", out / "state", "--speed", "50", "--linger-s", "0.5", "--json",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    yield TestClient(APP), TOKENS, out
+    shutil.rmtree(HOME, ignore_errors=True)
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_every_request_needs_a_partner_token(served) -> None:  # type: ignore[no-untyped-def]
+    client, tokens, _ = served
+    assert client.get("/api/health").status_code == 200
+    r = client.get("/api/me")
+    assert r.status_code == 401
+    assert "Authorization" in r.json()["detail"]
+    assert client.get("/api/me", headers=auth("not-a-token")).status_code == 401
+    assert client.get("/api/me", headers=auth(tokens["JPN"])).json() == {"partner": "JPN"}
+
+
+def test_a_partner_sees_only_its_own_and_what_was_released_to_it(served) -> None:  # type: ignore[no-untyped-def]
+    client, tokens, _ = served
+    events = {
+        p: client.get("/api/reports?kind=event", headers=auth(t)).json() for p, t in tokens.items()
+    }
+    assert events["JPN"]
+    assert {r["sender"] for r in events["JPN"]} == {"USA"}
+    assert events["ROK"] == []  # no clearance for US events
+    assert all(r["direction"] == "sent" for r in events["USA"])
+    for p, t in tokens.items():
+        everything = client.get("/api/reports", headers=auth(t)).json()
+        assert everything
+        for r in everything:
+            assert r["direction"] == ("sent" if r["sender"] == p else "received")
+            assert r["kind"] != "measurement"
+            assert r["body"].get("sensors", []) == []
+
+
+def test_tracks_and_their_history(served) -> None:  # type: ignore[no-untyped-def]
+    client, tokens, _ = served
+    tracks = client.get("/api/tracks", headers=auth(tokens["ROK"])).json()
+    senders = {t["sender"] for t in tracks}
+    assert senders == {"ROK", "JPN"}  # the satellite partner reports no tracks
+    jpn = next(t for t in tracks if t["sender"] == "JPN" and "latest_impact" in t)
+    history = client.get(f"/api/tracks/JPN/{jpn['track']}", headers=auth(tokens["ROK"])).json()
+    sequences = [r["sequence"] for r in history]
+    assert sequences == sorted(sequences)
+    assert history[-1]["sequence"] == max(
+        jpn["latest_track"]["sequence"], jpn["latest_impact"]["sequence"]
+    )
+    r = client.get("/api/tracks/JPN/T999999", headers=auth(tokens["ROK"]))
+    assert r.status_code == 404
+    assert "T999999" in r.json()["detail"]
+
+
+def test_the_record_with_filters_and_bad_parameters_named(served) -> None:  # type: ignore[no-untyped-def]
+    client, tokens, _ = served
+    h = auth(tokens["USA"])
+    icbms = client.get("/api/launches?since=2017-01-01&until=2017-12-31&type=ICBM", headers=h)
+    assert icbms.status_code == 200
+    dates = [r["date_utc"] for r in icbms.json()]
+    assert "2017-11-28" in dates  # Hwasong-15 (UTC date of the 29 Nov KST launch)
+    assert all("2017-01-01" <= d <= "2017-12-31" for d in dates)
+    far = client.get("/api/launches?min_range_km=4000", headers=h).json()
+    assert far
+    assert all(r["range_km"] >= 4000 for r in far)
+    bad = client.get("/api/launches?since=yesterday", headers=h)
+    assert bad.status_code == 422
+    assert bad.json()["detail"][0]["loc"] == ["query", "since"]
+    swapped = client.get("/api/launches?since=2020-01-01&until=2019-01-01", headers=h)
+    assert swapped.status_code == 400
+    assert "since" in swapped.json()["detail"]
+
+
+def test_the_stream_sends_each_new_report_as_it_arrives(served) -> None:  # type: ignore[no-untyped-def]
+    client, tokens, out = served
+    keys = out / "keys"
+    with client.stream("GET", "/api/stream?max_events=1", headers=auth(tokens["ROK"])) as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        # a new report from ROK's node, written after the stream began (its pump not running)
+        node = Node(
+            "ROK",
+            EmbeddedBus(),
+            load_private_key(keys, "ROK"),
+            load_trusted_keys(keys),
+            parse_policy(tomllib.loads(POLICY)),
+            NodeStore(out / "state" / "ROK.sqlite"),
+        )
+        t = dt.datetime(2025, 1, 6, 3, 5, tzinfo=dt.UTC).timestamp()
+        shared = node.share(track_report("T-live", 3), "T-live", t)
+        assert shared is not None
+        lines = [line for line in response.iter_lines() if line.startswith(("event:", "data:"))]
+    assert lines[0] == "event: track"
+    assert '"T-live"' in lines[1]
+    assert shared.message_id in lines[1]
+
+
+def test_a_misspelt_parameter_is_an_error_not_ignored(served) -> None:  # type: ignore[no-untyped-def]
+    client, tokens, _ = served
+    r = client.get("/api/launches?sinse=2020-01-01", headers=auth(tokens["ROK"]))
+    assert r.status_code == 400
+    assert r.json()["detail"].startswith("sinse: unknown parameter")
+    assert "since" in r.json()["detail"]
+
+
+def test_the_report_kinds_of_the_api_are_the_messages_kinds() -> None:
+    assert typing.get_args(ReportKind) == KINDS
+
+
+schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
+
+
+@schema.auth()
+class PartnerToken:
+    """Requests carry ROK's token unless schemathesis tests the missing-token case."""
+
+    def get(self, case, ctx):  # type: ignore[no-untyped-def]
+        return TOKENS["ROK"]
+
+    def set(self, case, data, ctx):  # type: ignore[no-untyped-def]
+        case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
+
+
+@schema.exclude(path="/api/stream").parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_the_api_keeps_its_own_openapi_document(case, served) -> None:  # type: ignore[no-untyped-def]
+    """Generated requests (valid and not) never get a 5xx, and every response matches the
+    document; with a token and without one."""
+    case.call_and_validate()
