@@ -68,6 +68,15 @@ def served() -> typing.Iterator[tuple[TestClient, dict[str, str], Path]]:
         "--state", out / "state", "--speed", "50", "--linger-s", "0.5", "--json",
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
+    # one assessed event in the service's record, as an analyst saves it
+    tracks = out / "tracks.jsonl"
+    sensors = out / "run" / "sensors.toml"
+    proc = run_cli(
+        "track", out / "run" / "measurements.jsonl", "--sensors", sensors, "--out", tracks
+    )
+    assert proc.returncode == 0, proc.stderr
+    proc = run_cli("assess", tracks, "--record", f"sqlite:///{HOME / 'record.sqlite'}", "--save")
+    assert proc.returncode == 0, proc.stderr
     yield TestClient(APP), TOKENS, out
     shutil.rmtree(HOME, ignore_errors=True)
 
@@ -161,6 +170,20 @@ def test_the_stream_sends_each_new_report_as_it_arrives(served) -> None:  # type
     assert lines[0] == "event: track"
     assert '"T-live"' in lines[1]
     assert shared.message_id in lines[1]
+
+
+def test_assessed_events_from_the_record(served) -> None:  # type: ignore[no-untyped-def]
+    client, tokens, _ = served
+    events = client.get(
+        "/api/events?since=2025-01-06&until=2025-01-06", headers=auth(tokens["JPN"])
+    )
+    assert events.status_code == 200
+    (event,) = events.json()
+    # the mini scenario: one SRBM launched 03:00:30Z flying about 500 km (tests/data/mini.toml)
+    assert event["launch_time"].startswith("2025-01-06T03:00")
+    assert abs(event["range_km"] - 500.0) < 5 * event["range_sigma_km"] + 10.0
+    assert event["count"] == 1
+    assert client.get("/api/events?since=2025-01-07", headers=auth(tokens["JPN"])).json() == []
 
 
 def test_a_misspelt_parameter_is_an_error_not_ignored(served) -> None:  # type: ignore[no-untyped-def]

@@ -23,7 +23,6 @@ last update.
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -41,6 +40,7 @@ from launchwatch.errors import InputError
 from launchwatch.geography.countries import countries
 from launchwatch.geography.places import nearest_places
 from launchwatch.geography.zones import KIND_CODES, zone_codes
+from launchwatch.toml_input import read_toml
 
 __all__ = ["AlertDecision", "Rule", "RuleSet", "judge", "load_rules", "shipped_rules"]
 
@@ -82,12 +82,7 @@ class AlertDecision:
 
 def load_rules(path: str | Path) -> RuleSet:
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise InputError(str(path), "no such file") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(str(path), f"not TOML: {exc}") from exc
+    data = read_toml(path, str(path))
     try:
         rules = msgspec.convert(data, RuleSet)
     except msgspec.ValidationError as exc:

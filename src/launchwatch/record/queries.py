@@ -15,9 +15,15 @@ from typing import Any
 import sqlalchemy as sa
 
 from launchwatch.record.database import Record
-from launchwatch.record.schema import ContextEvent, Launch
+from launchwatch.record.schema import Assessment, Claim, ContextEvent, Launch
 
-__all__ = ["class_words", "context_between", "launch_dict", "list_launches"]
+__all__ = [
+    "class_words",
+    "context_between",
+    "launch_dict",
+    "list_assessments",
+    "list_launches",
+]
 
 
 def class_words(reported_type: str) -> set[str]:
@@ -82,3 +88,36 @@ def launch_dict(launch: Launch) -> dict[str, Any]:
         "notes": launch.notes,
         "dataset": launch.dataset,
     }
+
+
+def list_assessments(
+    record: Record, *, since: dt.date | None = None, until: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """Saved assessments (``launchwatch assess --save``) in launch-time order, each with the
+    claims filed against it, as plain values (times ISO 8601 UTC)."""
+    query = sa.select(Assessment).order_by(Assessment.launch_time, Assessment.id)
+    if since is not None:
+        query = query.where(Assessment.launch_time >= dt.datetime.combine(since, dt.time()))
+    if until is not None:
+        end = dt.datetime.combine(until, dt.time()) + dt.timedelta(days=1)
+        query = query.where(Assessment.launch_time < end)
+    out = []
+    with record.session() as s:
+        for a in s.scalars(query):
+            row = {c.name: getattr(a, c.name) for c in Assessment.__table__.columns}
+            row["launch_time"] = a.launch_time.isoformat(timespec="milliseconds") + "Z"
+            claims = s.scalars(sa.select(Claim).where(Claim.assessment_id == a.id)).all()
+            row["claims"] = [
+                {
+                    "report": c.report,
+                    "report_date": c.report_date.isoformat(),
+                    "field": c.field,
+                    "value": c.value,
+                    "number": c.number,
+                    "qualifier": c.qualifier,
+                    "sentence": c.sentence,
+                }
+                for c in claims
+            ]
+            out.append(row)
+    return out

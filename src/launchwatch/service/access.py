@@ -24,6 +24,7 @@ import tomli_w
 
 from launchwatch.errors import InputError
 from launchwatch.sharing.keys import check_partner
+from launchwatch.toml_input import read_toml
 
 __all__ = ["Tokens", "load_tokens", "new_token"]
 
@@ -53,13 +54,7 @@ class Tokens:
 
 
 def load_tokens(path: Path) -> Tokens:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError("--tokens", f"cannot read {path}: {exc.strerror}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError("--tokens", f"{path} is not valid TOML: {exc}") from exc
-    table = data.get("tokens")
+    table = read_toml(path, "--tokens").get("tokens")
     if not isinstance(table, dict) or not table:
         raise InputError("--tokens", f'{path}: give a [tokens] table, PARTNER = "sha256:..."')
     hashes = {}

@@ -7,6 +7,7 @@ the release policy let through to it. The launch record is common to all.
     GET /api/health                      no token needed
     GET /api/me                          which partner the token is
     GET /api/launches                    the record: since, until (dates), type, min_range_km, limit
+    GET /api/events                      assessed events saved in the record, with their claims
     GET /api/reports                     reports seen by the partner: kind, sender, limit
     GET /api/tracks                      every track's latest report and impact prediction
     GET /api/tracks/{sender}/{track}     one track's history
@@ -34,7 +35,7 @@ from pydantic import BaseModel
 
 from launchwatch import __version__
 from launchwatch.record.database import Record
-from launchwatch.record.queries import launch_dict, list_launches
+from launchwatch.record.queries import launch_dict, list_assessments, list_launches
 from launchwatch.service.access import Tokens
 from launchwatch.service.partner_view import Cursor, PartnerView
 
@@ -128,6 +129,16 @@ def create_app(config: ServiceConfig) -> FastAPI:
             config.record, since=first, until=last, type=type, min_range_km=min_range_km
         )
         return [_jsonable(launch_dict(r)) for r in rows[-limit:]]
+
+    @app.get("/api/events", responses=AUTHENTICATED)
+    def events(
+        p: Partner, since: DateText | None = None, until: DateText | None = None
+    ) -> list[dict[str, Any]]:
+        """Assessed launch events saved in the record (``launchwatch assess --save``), with
+        the claims of public reports filed against them."""
+        return list_assessments(
+            config.record, since=_date("since", since), until=_date("until", until)
+        )
 
     @app.get("/api/reports", responses=AUTHENTICATED)
     def reports(

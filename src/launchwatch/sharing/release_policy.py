@@ -31,6 +31,7 @@ from typing import Any
 from launchwatch.errors import InputError
 from launchwatch.sharing.keys import check_partner
 from launchwatch.sharing.messages import CONTENTS
+from launchwatch.toml_input import read_toml
 
 __all__ = ["ReleasePolicy", "ReleaseRule", "default_policy", "load_policy", "parse_policy"]
 
@@ -129,13 +130,7 @@ def parse_policy(data: dict[str, Any], source: str = "<policy>") -> ReleasePolic
 
 
 def load_policy(path: Path) -> ReleasePolicy:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError("--policy", f"cannot read {path}: {exc.strerror}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError("--policy", f"{path} is not valid TOML: {exc}") from exc
-    return parse_policy(data, str(path))
+    return parse_policy(read_toml(path, "--policy"), str(path))
 
 
 def default_policy() -> ReleasePolicy:
