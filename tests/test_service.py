@@ -194,6 +194,21 @@ def test_a_misspelt_parameter_is_an_error_not_ignored(served) -> None:  # type: 
     assert "since" in r.json()["detail"]
 
 
+def test_the_map_background_is_served_offline(served) -> None:  # type: ignore[no-untyped-def]
+    import shapely.geometry
+
+    client, _, _ = served
+    land = client.get("/api/geo/land").json()
+    by_code = {f["properties"]["code"]: f for f in land["features"]}
+    assert {"PRK", "KOR", "JPN", "CHN", "RUS"} <= set(by_code)
+    # places on land fall in their country's simplified polygon: Pyongyang, Seoul, Tokyo
+    for code, lon, lat in (("PRK", 125.75, 39.02), ("KOR", 126.98, 37.57), ("JPN", 139.69, 35.69)):
+        assert shapely.geometry.shape(by_code[code]["geometry"]).contains(
+            shapely.geometry.Point(lon, lat)
+        ), code
+    assert len(client.get("/api/geo/land").content) < 3_000_000  # small enough for a browser
+
+
 def test_the_report_kinds_of_the_api_are_the_messages_kinds() -> None:
     assert typing.get_args(ReportKind) == KINDS
 

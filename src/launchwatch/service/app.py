@@ -5,6 +5,7 @@ partner sees comes from its own node's store (:mod:`.partner_view`): its reports
 the release policy let through to it. The launch record is common to all.
 
     GET /api/health                      no token needed
+    GET /api/geo/land                    the map's land polygons (GeoJSON), no token needed
     GET /api/me                          which partner the token is
     GET /api/launches                    the record: since, until (dates), type, min_range_km, limit
     GET /api/events                      assessed events saved in the record, with their claims
@@ -37,6 +38,7 @@ from launchwatch import __version__
 from launchwatch.record.database import Record
 from launchwatch.record.queries import launch_dict, list_assessments, list_launches
 from launchwatch.service.access import Tokens
+from launchwatch.service.basemap import land_geojson
 from launchwatch.service.partner_view import Cursor, PartnerView
 
 __all__ = ["ServiceConfig", "create_app"]
@@ -105,6 +107,11 @@ def create_app(config: ServiceConfig) -> FastAPI:
     @app.get("/api/health")
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
+
+    @app.get("/api/geo/land")
+    def land() -> dict[str, Any]:
+        """Natural Earth 1:10m land of the region (public data: no token needed), GeoJSON."""
+        return land_geojson()
 
     @app.get("/api/me", responses=AUTHENTICATED)
     def me(p: Partner) -> dict[str, str]:
