@@ -233,3 +233,87 @@ def test_the_api_keeps_its_own_openapi_document(case, served) -> None:  # type: 
     """Generated requests (valid and not) never get a 5xx, and every response matches the
     document; with a token and without one."""
     case.call_and_validate()
+
+
+# -- the web map, in Debian's chromium (scripts/test installs it; never a downloaded browser) --
+
+CHROMIUM = Path("/usr/bin/chromium")
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+@pytest.fixture(scope="module")
+def live_url(served) -> typing.Iterator[str]:  # type: ignore[no-untyped-def]
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(APP, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> typing.Iterator[typing.Any]:
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM.exists(), "install Debian's chromium (bash scripts/test does)"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+        yield b
+        b.close()
+
+
+def open_map(browser, url: str, token: str) -> tuple[typing.Any, list[str]]:  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto(f"{url}/#token={token}")
+    page.wait_for_selector("body[data-ready=yes]", timeout=20_000)
+    return page, problems
+
+
+def test_the_map_shows_tracks_ellipses_and_a_track_panel(
+    served, live_url, browser, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    _, tokens, _ = served
+    page, problems = open_map(browser, live_url, tokens["JPN"])
+    assert page.locator("#land path").count() >= 5
+    assert page.locator(".track").count() >= 2
+    assert page.locator(".impact-ellipse").count() >= 1
+    assert page.locator(".launch-event").count() >= 1  # JPN is cleared for US launch events
+    assert page.inner_text("#partner") == "JPN"
+    assert page.inner_text("#clock").endswith("UTC")
+    page.locator(".track").first.click(force=True)
+    page.wait_for_selector("#panel:not([hidden])")
+    numbers = page.inner_text("#panel-numbers")
+    for word in ("altitude", "speed", "phase"):
+        assert word in numbers
+    assert page.locator("#profile polyline").count() == 1
+    shot = page.screenshot()
+    (tmp_path / "web-map.png").write_bytes(shot)
+    (DOCS / "web-map.png").write_bytes(shot)
+    assert problems == []
+    page.close()
+
+
+def test_a_partner_without_clearance_does_not_see_it_on_the_map(served, live_url, browser) -> None:  # type: ignore[no-untyped-def]
+    _, tokens, _ = served
+    page, problems = open_map(browser, live_url, tokens["ROK"])
+    assert page.inner_text("#partner") == "ROK"
+    assert page.locator(".track").count() >= 2
+    assert page.locator(".launch-event").count() == 0  # US launch events go to Japan only
+    assert problems == []
+    page.close()

@@ -4,6 +4,7 @@ Every request but ``/api/health`` carries a partner's bearer token (:mod:`.acces
 partner sees comes from its own node's store (:mod:`.partner_view`): its reports and the ones
 the release policy let through to it. The launch record is common to all.
 
+    GET /                                the web map (static/: plain JavaScript and SVG, offline)
     GET /api/health                      no token needed
     GET /api/geo/land                    the map's land polygons (GeoJSON), no token needed
     GET /api/me                          which partner the token is
@@ -30,8 +31,9 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
-from fastapi.responses import StreamingResponse
+from fastapi.responses import FileResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 
 from launchwatch import __version__
@@ -103,6 +105,14 @@ def create_app(config: ServiceConfig) -> FastAPI:
 
     def view(p: str) -> PartnerView:
         return PartnerView(p, config.state / f"{p}.sqlite")
+
+    static = Path(__file__).parent / "static"
+    app.mount("/static", StaticFiles(directory=static), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        """The map (the token comes in the address, ``/#token=...``, or a form asks for it)."""
+        return FileResponse(static / "index.html")
 
     @app.get("/api/health")
     def health() -> dict[str, str]:
