@@ -120,6 +120,11 @@ def test_tracks_and_their_history(served) -> None:  # type: ignore[no-untyped-de
     senders = {t["sender"] for t in tracks}
     assert senders == {"ROK", "JPN"}  # the satellite partner reports no tracks
     jpn = next(t for t in tracks if t["sender"] == "JPN" and "latest_impact" in t)
+    assert len(jpn["path"]) >= 2
+    assert jpn["path"][-1][:2] == [
+        jpn["latest_track"]["body"]["lat_deg"],
+        jpn["latest_track"]["body"]["lon_deg"],
+    ]
     history = client.get(f"/api/tracks/JPN/{jpn['track']}", headers=auth(tokens["ROK"])).json()
     sequences = [r["sequence"] for r in history]
     assert sequences == sorted(sequences)
@@ -294,6 +299,8 @@ def test_the_map_shows_tracks_ellipses_and_a_track_panel(
     assert page.locator("#land path").count() >= 5
     assert page.locator(".track").count() >= 2
     assert page.locator(".impact-ellipse").count() >= 1
+    assert page.locator(".launch-ellipse").count() >= 1  # back-propagated launch points
+    assert page.locator(".path").count() >= 1  # the tracks' paths so far
     assert page.locator(".launch-event").count() >= 1  # JPN is cleared for US launch events
     assert page.inner_text("#partner") == "JPN"
     assert page.inner_text("#clock").endswith("UTC")

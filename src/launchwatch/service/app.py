@@ -173,14 +173,20 @@ def create_app(config: ServiceConfig) -> FastAPI:
 
     @app.get("/api/tracks", responses=AUTHENTICATED)
     def tracks(p: Partner) -> list[dict[str, Any]]:
+        """Every track the partner may see: its latest track and impact reports, and its
+        path so far (``[lat_deg, lon_deg, alt_m]`` per track report, in sending order)."""
         latest: dict[tuple[str, str], dict[str, Any]] = {}
-        for r in view(p).reports():
+        for r in sorted(view(p).reports(), key=lambda r: int(r["sequence"])):
             body = r["body"]
             if r["kind"] not in ("track", "impact"):
                 continue
             key = (r["sender"], body["track"])
-            entry = latest.setdefault(key, {"sender": r["sender"], "track": body["track"]})
+            entry = latest.setdefault(
+                key, {"sender": r["sender"], "track": body["track"], "path": []}
+            )
             entry["latest_" + r["kind"]] = r
+            if r["kind"] == "track":
+                entry["path"].append([body["lat_deg"], body["lon_deg"], body["alt_m"]])
         return list(latest.values())
 
     @app.get(

@@ -53,10 +53,9 @@ function clear(id) {
   return g;
 }
 
-function drawEllipse(parent, impact, key) {
-  const e = impact.body.impact;
+function drawEllipse(parent, e, key, cls) {
   el("ellipse", {
-    class: "impact-ellipse",
+    class: cls,
     "data-track": key,
     cx: x(e.lon_deg), cy: y(e.lat_deg),
     rx: Math.max(e.semi_minor_km * PX_PER_KM, 1), ry: Math.max(e.semi_major_km * PX_PER_KM, 1),
@@ -69,7 +68,7 @@ let latest = "";
 
 async function refresh() {
   const [tracks, events] = await Promise.all([api("/api/tracks"), api("/api/reports?kind=event")]);
-  const gt = clear("tracks"), ge = clear("ellipses"), gv = clear("events");
+  const gt = clear("tracks"), ge = clear("ellipses"), gv = clear("events"), gp = clear("paths");
   for (const t of tracks) {
     const key = t.sender + "/" + t.track;
     if (t.latest_track) {
@@ -82,7 +81,15 @@ async function refresh() {
       c.addEventListener("click", () => select(key));
       if (t.latest_track.event_time > latest) latest = t.latest_track.event_time;
     }
-    if (t.latest_impact) drawEllipse(ge, t.latest_impact, key);
+    if (t.latest_impact) drawEllipse(ge, t.latest_impact.body.impact, key, "impact-ellipse");
+    const launch = t.latest_track && t.latest_track.body.launch;
+    if (launch) drawEllipse(ge, launch, key, "launch-ellipse");
+    if (t.path.length > 1) {
+      el("polyline", {
+        class: "path", "data-track": key,
+        points: t.path.map((p) => x(p[1]).toFixed(1) + "," + y(p[0]).toFixed(1)).join(" "),
+      }, gp);
+    }
   }
   for (const ev of events) {
     const b = ev.body;
