@@ -44,7 +44,6 @@ from launchwatch.sharing.bus import subject_for  # noqa: E402
 from launchwatch.sharing.nats_bus import connect_nats  # noqa: E402
 from launchwatch.sharing.nats_server import LocalNatsServer  # noqa: E402
 from launchwatch.sharing.node import Received  # noqa: E402
-from link_proxy import LinkProxy  # noqa: E402
 from sharing_net import (  # noqa: E402
     PARTNERS,
     T0,
@@ -119,9 +118,7 @@ async def part_crash(directory: Path, cycles: int) -> dict[str, object]:
 async def part_cut(directory: Path, cut_s: float) -> dict[str, object]:
     async with network("nats", directory) as net:
         assert net.server is not None
-        proxy = LinkProxy(net.server.port)
-        await proxy.start()
-        net.urls["ROK"] = f"nats://ROK:{net.server.passwords['ROK']}@127.0.0.1:{proxy.port}"
+        proxy = await net.route_through_proxy("ROK")
         rok = await net.start("ROK")
         jpn = await net.start("JPN")
         i = 0

@@ -20,6 +20,7 @@ from launchwatch.sharing.nats_server import LocalNatsServer, cluster
 from launchwatch.sharing.node import Node, Received
 from launchwatch.sharing.node_store import NodeStore
 from launchwatch.sharing.release_policy import ReleasePolicy, default_policy
+from link_proxy import LinkProxy
 
 PARTNERS = ("ROK", "JPN", "USA")
 T0 = dt.datetime(2025, 1, 6, 3, 1, 0, tzinfo=dt.UTC).timestamp()
@@ -81,6 +82,15 @@ class Network:
     """A partner's own way to the server (through a link that can be cut), if not direct."""
     nodes: dict[str, Node] = field(default_factory=dict)
     got: dict[str, list[Received]] = field(default_factory=dict)
+
+    async def route_through_proxy(self, partner: str) -> LinkProxy:
+        """Send a partner's connection through a link that can be cut (a started proxy)."""
+        assert self.server is not None
+        proxy = LinkProxy(self.server.port)
+        await proxy.start()
+        password = self.server.passwords[partner]
+        self.urls[partner] = f"nats://{partner}:{password}@127.0.0.1:{proxy.port}"
+        return proxy
 
     async def bus(self, partner: str) -> Bus:
         if self.kind == "memory":

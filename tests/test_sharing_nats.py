@@ -16,7 +16,6 @@ import pytest
 
 from launchwatch.sharing.bus import BusUnavailableError, subject_for
 from launchwatch.sharing.nats_bus import NatsBus, connect_nats
-from link_proxy import LinkProxy
 from sharing_net import PARTNERS, T0, network, share_through_kills, track_report
 
 # nats-py 2.16 reuses its TcpTransport when a reconnection attempt reaches a server that is
@@ -109,9 +108,7 @@ def test_a_cut_link_delivers_its_backlog_in_order_when_restored(tmp_path: Path) 
     async def run() -> None:
         async with network("nats", tmp_path) as net:
             assert net.server is not None
-            proxy = LinkProxy(net.server.port)
-            await proxy.start()
-            net.urls["ROK"] = f"nats://ROK:{net.server.passwords['ROK']}@127.0.0.1:{proxy.port}"
+            proxy = await net.route_through_proxy("ROK")
             rok = await net.start("ROK")
             jpn = await net.start("JPN")
             for i in range(1, 11):

@@ -18,6 +18,7 @@ import msgspec
 import numpy as np
 import numpy.typing as npt
 
+from launchwatch.errors import InputError
 from launchwatch.sensors import Detections
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "format_time",
     "format_times",
     "merged_order",
+    "read_lines",
     "write_measurements",
 ]
 
@@ -45,6 +47,14 @@ class LosMeasurement(msgspec.Struct, kw_only=True):
     sensor: str
     type: str = "los"
     los_ecef: list[float]
+
+
+def read_lines(path: Path) -> list[str]:
+    """A measurements file's lines; an InputError naming the file if it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(path), f"cannot read the file: {exc}") from exc
 
 
 def format_times(t: npt.ArrayLike) -> list[str]:

@@ -18,7 +18,7 @@ from rich.table import Table
 
 from launchwatch import earth
 from launchwatch.errors import InputError
-from launchwatch.measurements import format_time
+from launchwatch.measurements import format_time, read_lines
 from launchwatch.scenario import load_sensors_with_epoch
 from launchwatch.sharing.bus import Bus, BusUnavailableError
 from launchwatch.sharing.embedded_bus import EmbeddedBus
@@ -101,10 +101,7 @@ def _own_measurements(
     """Per partner: a tracker on its own sensors and its own sensors' measurements."""
     sensors, epoch = load_sensors_with_epoch(args.sensors)
     path = Path(args.measurements)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), f"cannot read the file: {exc}") from exc
+    lines = read_lines(path)
     intake = Intake.for_sensors(sensors)
     every = list(read_measurements(lines, intake))
     if intake.accepted == 0:

@@ -13,6 +13,7 @@ from rich.live import Live
 from rich.table import Table
 
 from launchwatch.errors import InputError
+from launchwatch.measurements import read_lines
 from launchwatch.scenario import load_sensors_with_epoch, parse_time
 from launchwatch.tracking.intake import Intake, read_measurements
 from launchwatch.tracking.records import alert_record, track_record
@@ -57,10 +58,7 @@ def _table(
 def track_command(args: argparse.Namespace) -> int:
     sensors, file_epoch = load_sensors_with_epoch(args.sensors)
     path = Path(args.measurements)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), f"cannot read the file: {exc}") from exc
+    lines = read_lines(path)
     if args.lag_s < 0:
         raise InputError("--lag-s", "must not be negative")
     if args.epoch is not None:
