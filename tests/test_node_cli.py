@@ -108,6 +108,11 @@ def test_missing_keys_and_bad_policies_exit_2(run_dir: Path, tmp_path: Path) -> 
     proc = run_cli("keys", "new", "ROK", "--dir", run_dir / "keys")
     assert_bad_input(proc)
     assert "exists" in proc.stderr
+    missing = tmp_path / "nothing.jsonl"
+    proc = run_cli("node", missing, "--sensors", run_dir / "run" / "sensors.toml",
+                   "--partner", "ROK", "--keys", run_dir / "keys")  # fmt: skip
+    assert_bad_input(proc)
+    assert f"{missing}: cannot read the file" in proc.stderr
 
 
 def test_a_node_on_nats_publishes_into_the_partners_streams(run_dir: Path, tmp_path: Path) -> None:
