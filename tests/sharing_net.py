@@ -6,10 +6,12 @@ import asyncio
 import datetime as dt
 import gc
 import random
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pytest
 
 from launchwatch.sharing.bus import Bus
 from launchwatch.sharing.embedded_bus import EmbeddedBus
@@ -23,6 +25,26 @@ from launchwatch.sharing.release_policy import ReleasePolicy, default_policy
 from link_proxy import LinkProxy
 
 PARTNERS = ("ROK", "JPN", "USA")
+
+# nats-py 2.16 reuses its TcpTransport when a (re)connection attempt reaches a server that is
+# starting, stopping or dying: the new connection's StreamWriter replaces the old one without
+# closing it (nats/aio/client.py, _connect_to_server), and the garbage collector later warns
+# about the old socket, in whichever test happens to be running. Modules that talk to NATS use
+# this marker (only those socket and transport warnings are ignored; every other warning stays
+# an error) and ``collect_leaks`` (garbage collected as each test tears down, so that a leak is
+# reported, and ignored, in the test that made it).
+NATS_PY_LEAK = pytest.mark.filterwarnings(
+    r"ignore:Exception ignored in. <(socket\.socket|function (StreamWriter|_SelectorTransport)"
+    r"\.__del__):pytest.PytestUnraisableExceptionWarning"
+)
+
+
+@pytest.fixture(autouse=True)
+def collect_leaks() -> Iterator[None]:
+    yield
+    gc.collect()
+
+
 T0 = dt.datetime(2025, 1, 6, 3, 1, 0, tzinfo=dt.UTC).timestamp()
 
 

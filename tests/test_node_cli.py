@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from cli_run import assert_bad_input, run_cli
+from sharing_net import NATS_PY_LEAK, collect_leaks  # noqa: F401 - the autouse fixture
 
 MINI = Path(__file__).parent / "data" / "mini.toml"
+pytestmark = NATS_PY_LEAK  # see sharing_net
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,18 @@ import pytest
 
 from launchwatch.sharing.bundles import encode_bundle
 from launchwatch.sharing.messages import AlertReport, TrackReport
-from sharing_net import PARTNERS, T0, impact_report, network, track_report
+from sharing_net import (
+    NATS_PY_LEAK,
+    PARTNERS,
+    T0,
+    collect_leaks,  # noqa: F401 - the autouse fixture
+    impact_report,
+    network,
+    track_report,
+)
 
 BUSES = ["memory", "nats"]
+pytestmark = NATS_PY_LEAK  # see sharing_net
 
 
 def by_stream(received: list) -> dict[tuple[str, str], list[int]]:  # type: ignore[type-arg]

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import random
-import typing
 from pathlib import Path
 
 import nats.aio.msg
@@ -16,23 +14,17 @@ import pytest
 
 from launchwatch.sharing.bus import BusUnavailableError, subject_for
 from launchwatch.sharing.nats_bus import NatsBus, connect_nats
-from sharing_net import PARTNERS, T0, network, share_through_kills, track_report
+from sharing_net import (
+    NATS_PY_LEAK,
+    PARTNERS,
+    T0,
+    collect_leaks,  # noqa: F401 - the autouse fixture
+    network,
+    share_through_kills,
+    track_report,
+)
 
-# nats-py 2.16 reuses its TcpTransport when a reconnection attempt reaches a server that is
-# starting or dying: the new connection's StreamWriter replaces the old one without closing it
-# (nats/aio/client.py, _connect_to_server). The garbage collector then warns about the old
-# socket. The tests that kill servers collect garbage before they end (sharing_net.network) and
-# ignore exactly that warning; every other warning is still an error. The socket may be kept
-# alive by the test's own objects until the test returns, so each test here also collects
-# garbage as it tears down (``collect_leaks``), before the next test could be blamed.
-NATS_PY_LEAK = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
-pytestmark = NATS_PY_LEAK
-
-
-@pytest.fixture(autouse=True)
-def collect_leaks() -> typing.Iterator[None]:
-    yield
-    gc.collect()
+pytestmark = NATS_PY_LEAK  # see sharing_net
 
 
 def per_stream(received: list) -> dict[tuple[str, str], list[int]]:  # type: ignore[type-arg]
