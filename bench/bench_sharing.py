@@ -49,6 +49,7 @@ from sharing_net import (  # noqa: E402
     T0,
     Network,
     network,
+    sequences_by_stream,
     share_through_kills,
     track_report,
 )
@@ -60,9 +61,7 @@ def check_streams(net: Network, expected: dict[str, int]) -> dict[str, object]:
     for p, n in expected.items():
         got = net.got[p]
         ids = [r.message.message_id for r in got]
-        streams: dict[tuple[str, str], list[int]] = {}
-        for r in got:
-            streams.setdefault((r.message.sender, r.message.stream), []).append(r.message.sequence)
+        streams = sequences_by_stream(got)
         ordered = all(s == list(range(1, len(s) + 1)) for s in streams.values())
         out[p] = {
             "expected": n,

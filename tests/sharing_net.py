@@ -48,6 +48,14 @@ def collect_leaks() -> Iterator[None]:
 T0 = dt.datetime(2025, 1, 6, 3, 1, 0, tzinfo=dt.UTC).timestamp()
 
 
+def sequences_by_stream(received: list[Received]) -> dict[tuple[str, str], list[int]]:
+    """The sequence numbers let in, per (sender, stream), in the order they arrived."""
+    out: dict[tuple[str, str], list[int]] = {}
+    for r in received:
+        out.setdefault((r.message.sender, r.message.stream), []).append(r.message.sequence)
+    return out
+
+
 def make_keys(directory: Path, partners: tuple[str, ...] = PARTNERS) -> Path:
     for p in partners:
         new_key(p, directory)

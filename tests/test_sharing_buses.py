@@ -17,18 +17,12 @@ from sharing_net import (
     collect_leaks,  # noqa: F401 - the autouse fixture
     impact_report,
     network,
+    sequences_by_stream,
     track_report,
 )
 
 BUSES = ["memory", "nats"]
 pytestmark = NATS_PY_LEAK  # see sharing_net
-
-
-def by_stream(received: list) -> dict[tuple[str, str], list[int]]:  # type: ignore[type-arg]
-    out: dict[tuple[str, str], list[int]] = {}
-    for r in received:
-        out.setdefault((r.message.sender, r.message.stream), []).append(r.message.sequence)
-    return out
 
 
 @pytest.mark.parametrize("kind", BUSES)
@@ -48,7 +42,7 @@ def test_every_partner_gets_every_report_once_in_order(kind: str, tmp_path: Path
                 assert len(got) == 120, (p, len(got))
                 assert {r.message.sender for r in got} == set(PARTNERS) - {p}
                 assert all(r.message.recipient == p for r in got)
-                for seqs in by_stream(got).values():
+                for seqs in sequences_by_stream(got).values():
                     assert seqs == list(range(1, 31))
                 assert net.nodes[p].admission.rejected == {}
 

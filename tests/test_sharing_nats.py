@@ -20,18 +20,12 @@ from sharing_net import (
     T0,
     collect_leaks,  # noqa: F401 - the autouse fixture
     network,
+    sequences_by_stream,
     share_through_kills,
     track_report,
 )
 
 pytestmark = NATS_PY_LEAK  # see sharing_net
-
-
-def per_stream(received: list) -> dict[tuple[str, str], list[int]]:  # type: ignore[type-arg]
-    out: dict[tuple[str, str], list[int]] = {}
-    for r in received:
-        out.setdefault((r.message.sender, r.message.stream), []).append(r.message.sequence)
-    return out
 
 
 def test_a_partner_can_neither_speak_for_another_nor_read_its_mail(tmp_path: Path) -> None:
@@ -89,7 +83,7 @@ def test_kill_9_of_the_server_loses_nothing_and_doubles_nothing(tmp_path: Path) 
                 got = net.got[p]
                 assert len(got) == 2 * sent, (p, len(got), 2 * sent)
                 assert len({r.message.message_id for r in got}) == len(got)
-                for seqs in per_stream(got).values():
+                for seqs in sequences_by_stream(got).values():
                     assert seqs == list(range(1, len(seqs) + 1))
             assert sum(n.bus_failures for n in net.nodes.values()) > 0  # the kills were felt
 

@@ -145,7 +145,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
         rows = list_launches(
             config.record, since=first, until=last, type=type, min_range_km=min_range_km
         )
-        return [_jsonable(launch_dict(r)) for r in rows[-limit:]]
+        return [launch_dict(r) for r in rows[-limit:]]  # dates already ISO text
 
     @app.get("/api/events", responses=AUTHENTICATED)
     def events(
@@ -262,7 +262,3 @@ def _date(name: str, text: str | None) -> dt.date | None:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
         raise HTTPException(400, f"{name}: {exc}") from None
-
-
-def _jsonable(d: dict[str, Any]) -> dict[str, Any]:
-    return {k: (v.isoformat() if isinstance(v, dt.date | dt.time) else v) for k, v in d.items()}

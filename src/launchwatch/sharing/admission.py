@@ -63,7 +63,7 @@ class Admission:
             raise RejectedMessageError("unsupported-version", f"version {message.version}")
         if message.recipient != self.partner:
             raise RejectedMessageError("misaddressed", f"addressed to {message.recipient}")
-        refusal = self.policy.refusal(message.sender, self.partner, contents_of(message))
+        refusal = self.policy.refusal(message.sender, self.partner, contents_of(message.body))
         if refusal is not None:
             raise RejectedMessageError("policy", refusal)
         if (pending_ids and message.message_id in pending_ids) or self.store.seen(

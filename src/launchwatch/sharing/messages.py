@@ -144,12 +144,12 @@ def kind_of(body: Body) -> str:
     return str(type(body).__struct_config__.tag)  # every body class above declares its tag
 
 
-def contents_of(message: Message) -> frozenset[str]:
-    """The release policy's view of a message: its kind, and sensor identities if it names any."""
-    found = {kind_of(message.body)}
-    if isinstance(message.body, TrackReport) and message.body.sensors:
+def contents_of(body: Body) -> frozenset[str]:
+    """The release policy's view of a report: its kind, and sensor identities if it names any."""
+    found = {kind_of(body)}
+    if isinstance(body, TrackReport) and body.sensors:
         found.add("sensor-identities")
-    if isinstance(message.body, MeasurementReport):
+    if isinstance(body, MeasurementReport):
         found.add("sensor-identities")
     return frozenset(found)
 

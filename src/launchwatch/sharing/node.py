@@ -143,8 +143,7 @@ class Node:
     ) -> Shared | None:
         """Queue a report for every recipient allowed (or for ``to``, all of which must be
         allowed). A refusal is logged and counted, never sent, and returns None."""
-        probe = self._message(body, stream, 1, event_time, self.partner)
-        contents = contents_of(probe)
+        contents = contents_of(body)
         allowed = self.policy.recipients(self.partner, contents)
         if to is not None:
             wanted = list(to)
