@@ -17,6 +17,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from launchwatch import earth
+from launchwatch.assessment.alert_rules import RuleSet, load_rules, shipped_rules
 from launchwatch.errors import InputError
 from launchwatch.measurements import format_time, read_lines
 from launchwatch.scenario import load_sensors_with_epoch
@@ -27,6 +28,7 @@ from launchwatch.sharing.nats_bus import NatsBus, provision_streams
 from launchwatch.sharing.nats_server import LocalNatsServer, NatsServerError, cluster
 from launchwatch.sharing.node import Node
 from launchwatch.sharing.node_store import NodeStore
+from launchwatch.sharing.own_sensors import write_own_sensors
 from launchwatch.sharing.partner import PartnerRun, ReplayClock
 from launchwatch.sharing.release_policy import ReleasePolicy, default_policy, load_policy
 from launchwatch.tracking.intake import Intake, Measurement, read_measurements
@@ -69,6 +71,15 @@ def add_sharing_parsers(sub: Any) -> None:
     )
     n.add_argument("--keys", default="keys", metavar="DIR", help="PARTNER.key and every .pub")
     n.add_argument("--policy", metavar="FILE.toml", help="release policy (default: shipped)")
+    n.add_argument(
+        "--rules",
+        action="append",
+        default=[],
+        metavar="RULES.toml",
+        help="a partner's alert rules, replacing its shipped ones (data/alert_rules/); repeat "
+        "for several partners",
+    )
+    n.add_argument("--no-alerts", action="store_true", help="judge no alert rules")
     n.add_argument("--state", default="launchwatch-node", metavar="DIR", help="node state")
     n.add_argument("--speed", type=float, default=0.0, help="replay speed (0: as fast as it goes)")
     n.add_argument("--linger-s", type=float, default=3.0, help="keep receiving after the data")
@@ -119,6 +130,17 @@ def _own_measurements(
     return out, len(every)
 
 
+def _rules(args: argparse.Namespace) -> dict[str, RuleSet]:
+    """Each partner's alert rules: the shipped ones, or the files given."""
+    if args.no_alerts:
+        return {}
+    rules = {r.partner: r for r in shipped_rules()}
+    for path in args.rules:
+        r = load_rules(path)
+        rules[r.partner] = r
+    return rules
+
+
 async def _bus(spec: str, partner: str, state: Path) -> Bus:
     if spec == "memory":
         return EmbeddedBus(state / "mailbox.sqlite")
@@ -143,6 +165,8 @@ def node_command(args: argparse.Namespace) -> int:
     work, total = _own_measurements(args, partners)
     state = Path(args.state)
     state.mkdir(parents=True, exist_ok=True)
+    for partner, (tracker, _) in work.items():
+        write_own_sensors(state, partner, list(tracker.sensors.values()))
     try:
         summaries = asyncio.run(_run_nodes(args, policy, private, trusted, work, state))
     except BusUnavailableError as exc:
@@ -171,6 +195,7 @@ async def _run_nodes(
     mailbox (the embedded default: a whole network in one process)."""
     start = min(ms[0].time for _, ms in work.values())
     clock = ReplayClock(start, args.speed)
+    rules = _rules(args)
     shared_bus = await _bus(args.bus, next(iter(work)), state) if args.bus == "memory" else None
     runs: dict[str, PartnerRun] = {}
     buses: list[Bus] = []
@@ -187,7 +212,7 @@ async def _run_nodes(
                 policy,
                 NodeStore(state / f"{partner}.sqlite"),
             )
-            runs[partner] = PartnerRun(node, tracker, clock)
+            runs[partner] = PartnerRun(node, tracker, clock, rules=rules.get(partner))
             node.start()
         if args.json:
             await asyncio.gather(*(r.run(work[p][1]) for p, r in runs.items()))

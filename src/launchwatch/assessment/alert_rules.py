@@ -35,16 +35,26 @@ import numpy.typing as npt
 from launchwatch import earth
 from launchwatch.assessment.events import FlyingObject
 from launchwatch.assessment.ground_track import object_records, predicted_paths
-from launchwatch.assessment.tracks_file import Ellipse
+from launchwatch.assessment.tracks_file import Ellipse, TrackRecord
 from launchwatch.errors import InputError
 from launchwatch.geography.countries import countries
 from launchwatch.geography.places import nearest_places
 from launchwatch.geography.zones import KIND_CODES, zone_codes
 from launchwatch.toml_input import read_toml
 
-__all__ = ["AlertDecision", "Rule", "RuleSet", "judge", "load_rules", "shipped_rules"]
+__all__ = [
+    "AlertDecision",
+    "Rule",
+    "RuleSet",
+    "judge",
+    "judge_update",
+    "load_rules",
+    "rules_of",
+    "shipped_rules",
+]
 
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 DECISION_STEP_S: Final = 2.0
 
 
@@ -109,6 +119,11 @@ def shipped_rules() -> list[RuleSet]:
     return out
 
 
+def rules_of(partner: str) -> RuleSet | None:
+    """The shipped rule set of a partner, if there is one."""
+    return next((r for r in shipped_rules() if r.partner == partner), None)
+
+
 def ellipse_points(e: Ellipse) -> tuple[FloatArray, FloatArray]:
     """Centre, 16 edge points and 8 halfway points of a 95 % ellipse, as (lat, lon) degrees."""
     t = np.linspace(0.0, 2 * np.pi, 16, endpoint=False)
@@ -132,6 +147,62 @@ def _decision_indices(times: FloatArray) -> list[int]:
     return out
 
 
+def _hits(rule: Rule, kind: npt.NDArray[np.intp], owner: npt.NDArray[np.intp]) -> BoolArray:
+    """Which classified points are in one of the rule's zones of one of its countries."""
+    codes = {c.code: i for i, c in enumerate(countries())}
+    return np.isin(kind, [KIND_CODES.index(z) for z in rule.zones]) & np.isin(
+        owner, [codes[c] for c in rule.countries]
+    )
+
+
+def _regions(points: FloatArray, owner: npt.NDArray[np.intp]) -> list[str]:
+    """The regions (provinces, prefectures) of (lat, lon) points, each named among the towns
+    of the country whose land or waters it is in."""
+    everyone = countries()
+    found: list[str] = []
+    for o in sorted(set(owner.tolist())):
+        mine = points[owner == o]
+        found.extend(p.admin1 for p in nearest_places(mine[:, 0], mine[:, 1], everyone[o].iso2))
+    return sorted(set(found))
+
+
+def _usable(e: Ellipse | None, max_ellipse_km: float) -> bool:
+    """An impact ellipse an alert may rest on: made in ballistic flight, reaching the ground,
+    and no longer than the rule set allows."""
+    return (
+        e is not None
+        and e.reached
+        and e.basis in ("", "ballistic flight")
+        and e.semi_major_km <= max_ellipse_km
+    )
+
+
+def judge_update(
+    flown: FloatArray, record: TrackRecord, time_s: float, rules: RuleSet
+) -> list[tuple[Rule, list[str]]]:
+    """The rules that hold at one update of a track, and the regions each names: the form of
+    :func:`judge` for a node judging its tracks as they go. ``flown`` is the (lat, lon) path
+    tracked so far; the ground track adds the path predicted from ``record``."""
+    (path,) = predicted_paths([record], np.array([time_s]))
+    ellipse = (
+        np.column_stack(ellipse_points(record.impact))
+        if record.impact is not None and _usable(record.impact, rules.max_ellipse_km)
+        else np.zeros((0, 2))
+    )
+    track = np.vstack([flown.reshape(-1, 2), path])
+    everything = np.vstack([track, ellipse])
+    kind, owner, _ = zone_codes(everything[:, 0], everything[:, 1])
+    along = np.arange(len(everything)) < len(track)
+    out = []
+    for rule in rules.rule:
+        looked_at = along if rule.condition == "ground-track-crosses" else ~along
+        inside = _hits(rule, kind, owner) & looked_at
+        if inside.any():
+            named = rule.action == "alert-regions"
+            out.append((rule, _regions(everything[inside], owner[inside]) if named else []))
+    return out
+
+
 def judge(obj: FlyingObject, rule_sets: list[RuleSet]) -> list[AlertDecision]:
     """Every rule of every partner, judged along one missile's tracks."""
     records, times = object_records(obj)
@@ -145,8 +216,7 @@ def judge(obj: FlyingObject, rule_sets: list[RuleSet]) -> list[AlertDecision]:
     widest = max((rules.max_ellipse_km for rules in rule_sets), default=0.0)
     for i in picks:
         e = records[i].impact
-        usable = e is not None and e.reached and e.basis in ("", "ballistic flight")
-        if e is None or not usable or e.semi_major_km > widest:
+        if e is None or not _usable(e, widest):
             ellipses.append(None)
         else:
             ellipses.append(np.column_stack(ellipse_points(e)))
@@ -161,14 +231,10 @@ def judge(obj: FlyingObject, rule_sets: list[RuleSet]) -> list[AlertDecision]:
     for pts in ellipses:
         ell_sl.append(None if pts is None else slice(bounds[n], bounds[n + 1]))
         n += pts is not None
-    codes = {c.code: i for i, c in enumerate(countries())}
-    everyone = countries()
     out = []
     for rules in rule_sets:
         for rule in rules.rule:
-            hit = np.isin(kind, [KIND_CODES.index(z) for z in rule.zones]) & np.isin(
-                owner, [codes[c] for c in rule.countries]
-            )
+            hit = _hits(rule, kind, owner)
             first: float | None = None
             final: npt.NDArray[np.intp] = np.zeros(0, dtype=np.intp)
             for k, i in enumerate(picks):
@@ -187,13 +253,7 @@ def judge(obj: FlyingObject, rule_sets: list[RuleSet]) -> list[AlertDecision]:
                 final = inside
             regions: list[str] = []
             if rule.action == "alert-regions" and final.size:
-                # each point is named among the towns of the country whose waters it is in
-                found: list[str] = []
-                for o in sorted(set(owner[final].tolist())):
-                    mine = everything[final[owner[final] == o]]
-                    places = nearest_places(mine[:, 0], mine[:, 1], everyone[o].iso2)
-                    found.extend(p.admin1 for p in places)
-                regions = sorted(set(found))
+                regions = _regions(everything[final], owner[final])
             out.append(
                 AlertDecision(
                     rules.partner,

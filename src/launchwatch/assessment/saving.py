@@ -5,10 +5,12 @@ stored once per key: saving it again replaces the measured values."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import sqlalchemy as sa
 
 from launchwatch.assessment.assess import AssessedEvent
+from launchwatch.assessment.statements import statements
 from launchwatch.flight.analysis import MODEL_VERSION
 from launchwatch.record.database import Record
 from launchwatch.record.schema import Assessment
@@ -53,6 +55,7 @@ def save_assessment(record: Record, a: AssessedEvent) -> int | None:
         "sea": head.zone.sea,
         "source": a.source,
         "model_version": MODEL_VERSION,
+        "statements": json.dumps(statements(a)),
     }
     with record.session() as s:
         row = s.scalar(sa.select(Assessment).where(Assessment.event_key == ev.key))

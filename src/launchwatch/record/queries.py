@@ -9,6 +9,7 @@ plural ``s`` of a ballistic-missile class dropped: ``--type ICBM`` finds all thr
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from typing import Any
 
@@ -106,6 +107,7 @@ def list_assessments(
         for a in s.scalars(query):
             row = {c.name: getattr(a, c.name) for c in Assessment.__table__.columns}
             row["launch_time"] = a.launch_time.isoformat(timespec="milliseconds") + "Z"
+            row["statements"] = json.loads(a.statements or "[]")
             claims = s.scalars(sa.select(Claim).where(Claim.assessment_id == a.id)).all()
             row["claims"] = [
                 {

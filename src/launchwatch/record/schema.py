@@ -87,6 +87,8 @@ class Assessment(Base):
     source: Mapped[str] = mapped_column(Text, default="")
     """Where the measurement came from (the tracks file, the scenario)."""
     model_version: Mapped[str] = mapped_column(String(40), default="")
+    statements: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    """The assessment's statements in plain English, a JSON list of strings."""
 
 
 class Claim(Base):

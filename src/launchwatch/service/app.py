@@ -4,16 +4,26 @@ Every request but ``/api/health`` carries a partner's bearer token (:mod:`.acces
 partner sees comes from its own node's store (:mod:`.partner_view`): its reports and the ones
 the release policy let through to it. The launch record is common to all.
 
-    GET /                                the web map (static/: plain JavaScript and SVG, offline)
+    GET /, /record, /event               the web map, the record page, an event's page
+                                         (static/: plain JavaScript and SVG, offline)
     GET /api/health                      no token needed
     GET /api/geo/land                    the map's land polygons (GeoJSON), no token needed
+    GET /api/geo/zones                   the 200-nmi zones (approximate, GeoJSON), no token needed
     GET /api/me                          which partner the token is
     GET /api/launches                    the record: since, until (dates), type, min_range_km, limit
     GET /api/events                      assessed events saved in the record, with their claims
+    GET /api/events/{id}                 one assessed event with its statements and claims
+    GET /api/sensors                     the partner's own sensors and their coverage (GeoJSON)
     GET /api/reports                     reports seen by the partner: kind, sender, limit
+    GET /api/alerts                      alerts raised by the partner or released to it
     GET /api/tracks                      every track's latest report and impact prediction
     GET /api/tracks/{sender}/{track}     one track's history
     GET /api/stream                      server-sent events: each new report as it arrives
+    GET /api/runs, POST /api/runs        scenario runs (list, start one)
+    GET /api/runs/{id}                   a run's status
+
+Every partner route takes ``run``: the id of a scenario run to read instead of the live
+network's stores.
 
 Bad parameters get 422 with the parameter named (FastAPI's validation) or 400 with the
 parameter named in the message, never a 500.
@@ -21,15 +31,13 @@ parameter named in the message, never a 500.
 
 # no "from __future__ import annotations": FastAPI reads the local Partner alias at runtime
 
-import asyncio
 import datetime as dt
-import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import Body, Depends, FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -37,11 +45,15 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 
 from launchwatch import __version__
+from launchwatch.errors import InputError
 from launchwatch.record.database import Record
 from launchwatch.record.queries import launch_dict, list_assessments, list_launches
 from launchwatch.service.access import Tokens
-from launchwatch.service.basemap import land_geojson
-from launchwatch.service.partner_view import Cursor, PartnerView
+from launchwatch.service.basemap import land_geojson, sensors_geojson, zones_geojson
+from launchwatch.service.live import Broadcast, Broadcasts
+from launchwatch.service.partner_view import PartnerView
+from launchwatch.service.runs import Runs
+from launchwatch.sharing.own_sensors import read_own_sensors
 
 __all__ = ["ServiceConfig", "create_app"]
 
@@ -79,6 +91,15 @@ class ServiceConfig:
     """The nodes' state directory: PARTNER.sqlite for each partner."""
     record: Record
     poll_s: float = 0.5
+    runs: Runs | None = None
+    """Scenario runs (none: the API starts none)."""
+
+
+class RunRequest(BaseModel):
+    scenario: str
+    """A scenario's name (its file name without .toml), one of GET /api/runs' ``scenarios``."""
+    speed_x: float = 0.0
+    """Replay speed of the nodes: 0 as fast as they go, 1 real time, up to 60."""
 
 
 def create_app(config: ServiceConfig) -> FastAPI:
@@ -103,8 +124,30 @@ def create_app(config: ServiceConfig) -> FastAPI:
 
     Partner = Annotated[str, Depends(partner)]
 
-    def view(p: str) -> PartnerView:
-        return PartnerView(p, config.state / f"{p}.sqlite")
+    def store(
+        run: Annotated[
+            str | None,
+            Query(pattern=r"^[0-9a-f]{12}$", description="a scenario run's id (default: live)"),
+        ] = None,
+    ) -> Path:
+        if run is None:
+            return config.state
+        found = config.runs.state_of(run) if config.runs is not None else None
+        if found is None:
+            raise HTTPException(404, f"run: no run {run}")
+        return found
+
+    Store = Annotated[Path, Depends(store)]
+
+    def view(p: str, where: Path) -> PartnerView:
+        return PartnerView(p, where / f"{p}.sqlite")
+
+    broadcasts: dict[Path, Broadcasts] = {}
+
+    def broadcast(p: str, where: Path) -> Broadcast:
+        if where not in broadcasts:
+            broadcasts[where] = Broadcasts(lambda q: Broadcast(view(q, where), config.poll_s))
+        return broadcasts[where].of(p)
 
     static = Path(__file__).parent / "static"
     app.mount("/static", StaticFiles(directory=static), name="static")
@@ -114,6 +157,14 @@ def create_app(config: ServiceConfig) -> FastAPI:
         """The map (the token comes in the address, ``/#token=...``, or a form asks for it)."""
         return FileResponse(static / "index.html")
 
+    @app.get("/record", include_in_schema=False)
+    def record_page() -> FileResponse:
+        return FileResponse(static / "record.html")
+
+    @app.get("/event", include_in_schema=False)
+    def event_page() -> FileResponse:
+        return FileResponse(static / "event.html")
+
     @app.get("/api/health")
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
@@ -122,6 +173,13 @@ def create_app(config: ServiceConfig) -> FastAPI:
     def land() -> dict[str, Any]:
         """Natural Earth 1:10m land of the region (public data: no token needed), GeoJSON."""
         return land_geojson()
+
+    @app.get("/api/geo/zones")
+    def zones() -> dict[str, Any]:
+        """The 200-nautical-mile zones of the region's coastal states (GeoJSON): an
+        approximation (distance to Natural Earth 1:10m coasts, split at median lines), not
+        legal limits; built once, a second or two."""
+        return zones_geojson()
 
     @app.get("/api/me", responses=AUTHENTICATED)
     def me(p: Partner) -> dict[str, str]:
@@ -157,26 +215,53 @@ def create_app(config: ServiceConfig) -> FastAPI:
             config.record, since=_date("since", since), until=_date("until", until)
         )
 
+    @app.get(
+        "/api/events/{event_id}",
+        responses={**AUTHENTICATED, 404: {"model": Problem, "description": "no such event"}},
+    )
+    def event(
+        p: Partner, event_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)]
+    ) -> dict[str, Any]:
+        """One assessed event: its figures with 1σ, the statements ``assess`` made of it, the
+        claims of public reports filed against it, its source and model version."""
+        found = [e for e in list_assessments(config.record) if e["id"] == event_id]
+        if not found:
+            raise HTTPException(404, f"event_id: no assessed event {event_id}")
+        return found[0]
+
+    @app.get("/api/sensors", responses=AUTHENTICATED)
+    def sensors(p: Partner, where: Store) -> dict[str, Any]:
+        """The partner's own sensors (never another partner's: sensor details are not shared)
+        and each one's coverage of an object at 100 km altitude (GeoJSON)."""
+        return sensors_geojson(read_own_sensors(where, p))
+
     @app.get("/api/reports", responses=AUTHENTICATED)
     def reports(
         p: Partner,
+        where: Store,
         kind: ReportKind | None = None,
         sender: PartnerCode | None = None,
-        limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+        limit: Annotated[int, Query(ge=1, le=100_000)] = 1000,
     ) -> list[dict[str, Any]]:
         found = [
             r
-            for r in view(p).reports()
+            for r in view(p, where).reports()
             if (kind is None or r["kind"] == kind) and (sender is None or r["sender"] == sender)
         ]
         return found[-limit:]
 
+    @app.get("/api/alerts", responses=AUTHENTICATED)
+    def alerts(p: Partner, where: Store) -> list[dict[str, Any]]:
+        """The alerts the partner raised and those released to it, in the order they were
+        raised (``body.action``: ``alert-regions`` a public warning, ``inform`` none)."""
+        return [r for r in view(p, where).reports() if r["kind"] == "alert"]
+
     @app.get("/api/tracks", responses=AUTHENTICATED)
-    def tracks(p: Partner) -> list[dict[str, Any]]:
+    def tracks(p: Partner, where: Store) -> list[dict[str, Any]]:
         """Every track the partner may see: its latest track and impact reports, and its
         path so far (``[lat_deg, lon_deg, alt_m]`` per track report, in sending order)."""
         latest: dict[tuple[str, str], dict[str, Any]] = {}
-        for r in sorted(view(p).reports(), key=lambda r: int(r["sequence"])):
+        for r in sorted(view(p, where).reports(), key=lambda r: int(r["sequence"])):
             body = r["body"]
             if r["kind"] not in ("track", "impact"):
                 continue
@@ -195,12 +280,13 @@ def create_app(config: ServiceConfig) -> FastAPI:
     )
     def track_history(
         p: Partner,
+        where: Store,
         sender: Annotated[str, PathParam(pattern=r"^[A-Z][A-Z0-9-]{1,15}$")],
         track: Annotated[str, PathParam(min_length=1, max_length=64)],
     ) -> list[dict[str, Any]]:
         found = [
             r
-            for r in view(p).reports()
+            for r in view(p, where).reports()
             if r["sender"] == sender
             and r["kind"] in ("track", "impact")
             and r["body"]["track"] == track
@@ -216,26 +302,64 @@ def create_app(config: ServiceConfig) -> FastAPI:
     )
     async def stream(
         p: Partner,
+        where: Store,
         max_events: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
     ) -> StreamingResponse:
         """Each report the partner sends or lets in from now on, as a server-sent event
-        (``event: <kind>``, ``data: <the report as JSON>``); ``max_events`` ends the stream."""
-        v = view(p)
-        start = v.reports_after(Cursor(), 10**9)[1]  # from now on
+        (``event: <kind>``, ``data: <the report as JSON>``); ``max_events`` ends the stream.
+        A subscriber that falls 10,000 events behind gets ``event: overflow`` and the stream
+        ends: reload the picture (``/api/tracks``) and subscribe again."""
+        live = broadcast(p, where)
+        sub = live.subscribe()
 
         async def events() -> AsyncIterator[bytes]:
-            cursor, sent = start, 0
-            yield b": launchwatch stream\n\n"
-            while max_events is None or sent < max_events:
-                batch, cursor = v.reports_after(cursor)
-                for r in batch:
-                    yield f"event: {r['kind']}\ndata: {json.dumps(r)}\n\n".encode()
+            sent = 0
+            try:
+                yield b": launchwatch stream\n\n"
+                while max_events is None or sent < max_events:
+                    event = await sub.queue.get()
+                    yield event
                     sent += 1
-                    if max_events is not None and sent >= max_events:
+                    if sub.dropped and sub.queue.empty():
                         return
-                await asyncio.sleep(config.poll_s)
+            finally:
+                live.unsubscribe(sub)
 
         return StreamingResponse(events(), media_type="text/event-stream")
+
+    @app.get("/api/runs", responses=AUTHENTICATED)
+    def runs(p: Partner) -> dict[str, Any]:
+        """The scenario runs, oldest first, and the scenarios a run can be made of."""
+        if config.runs is None:
+            return {"scenarios": [], "runs": []}
+        return {"scenarios": config.runs.scenario_names(), "runs": config.runs.list()}
+
+    @app.post(
+        "/api/runs",
+        status_code=202,
+        responses={**AUTHENTICATED, 503: {"model": Problem, "description": "runs are off"}},
+    )
+    def start_run(p: Partner, request: Annotated[RunRequest, Body()]) -> dict[str, Any]:
+        """Start a scenario run: simulated, then run through every partner's node (the
+        embedded bus); poll ``GET /api/runs/{id}``, then read it with ``?run=ID``."""
+        if config.runs is None:
+            raise HTTPException(503, "runs: this service was started without --runs")
+        try:
+            return config.runs.start(request.scenario, request.speed_x)
+        except InputError as exc:
+            raise HTTPException(400, str(exc)) from None
+
+    @app.get(
+        "/api/runs/{run_id}",
+        responses={**AUTHENTICATED, 404: {"model": Problem, "description": "no such run"}},
+    )
+    def run_status(
+        p: Partner, run_id: Annotated[str, PathParam(min_length=1, max_length=40)]
+    ) -> dict[str, Any]:
+        found = config.runs.get(run_id) if config.runs is not None else None
+        if found is None:
+            raise HTTPException(404, f"run_id: no run {run_id}")
+        return found
 
     return app
 

@@ -85,6 +85,20 @@ class PartnerView:
         )
         return out, new
 
+    def end(self) -> Cursor:
+        """The cursor after everything stored now (to read from now on)."""
+        db = self._connect()
+        if db is None:
+            return Cursor()
+        try:
+            sent = db.execute("SELECT COALESCE(MAX(seq), 0) FROM outbox").fetchone()[0]
+            got = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM inbox").fetchone()[0]
+        except sqlite3.Error:
+            return Cursor()  # a store still being created
+        finally:
+            db.close()
+        return Cursor(int(sent), int(got))
+
     def reports(self) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
         cursor = Cursor()

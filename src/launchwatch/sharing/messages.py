@@ -108,6 +108,11 @@ class AlertReport(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag="
     rule_set: Name
     areas: list[Name]
     reason: Annotated[str, msgspec.Meta(max_length=500)]
+    track: Name | None = None
+    """The track whose update made the rule hold."""
+    action: Literal["alert-regions", "inform"] = "alert-regions"
+    """``alert-regions``: a public warning to ``areas``; ``inform``: the government is told,
+    no public warning (Japan: a fall in the 200-nmi zone alone)."""
 
 
 class MeasurementReport(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag="measurement"):

@@ -7,7 +7,12 @@ What a partner shares, per confirmed track (the three items of the trilateral me
   and the back-propagated launch point: the flight path, point by point);
 - an ``impact`` report each time the tracker recomputes the track's impact prediction;
 - an ``event`` report for each infrared launch alert (the launch point), once when raised and
-  again when other satellites' lines of sight triangulate it.
+  again when other satellites' lines of sight triangulate it;
+- an ``alert`` report the first time one of the partner's alert rules
+  (:mod:`launchwatch.assessment.alert_rules`) holds for one of its tracks, judged at each new
+  impact prediction (at most every 2 s a track) on the ground track flown and predicted and on
+  the 95 % impact ellipse: the public warning it would issue, or ``inform`` for a rule that
+  only informs.
 
 Measurements are replayed on a clock: ``speed`` 1 is real time, 60 is sixty times faster, and
 0 runs as fast as the tracker goes (the clock is then the time of the latest measurement).
@@ -21,9 +26,16 @@ import datetime as dt
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+import msgspec
+import numpy as np
+
+from launchwatch.assessment.alert_rules import DECISION_STEP_S, RuleSet, judge_update
+from launchwatch.assessment.tracks_file import TrackRecord
 from launchwatch.sharing.fusion import FusedPicture
 from launchwatch.sharing.messages import (
+    AlertReport,
     Ellipse,
     ImpactReport,
     LaunchEvent,
@@ -55,8 +67,9 @@ def _ellipse(p: ImpactPrediction) -> Ellipse:
     )
 
 
-def track_report(u: TrackUpdate) -> TrackReport:
-    rec = track_record(u)
+def track_report(u: TrackUpdate, rec: dict[str, Any] | None = None) -> TrackReport:
+    """The shared form of a track update (``rec``: its track record, if made already)."""
+    rec = rec or track_record(u)
     return TrackReport(
         track=u.track,
         lat_deg=rec["lat_deg"],
@@ -125,8 +138,11 @@ class PartnerRun:
         tracker: Tracker,
         clock: ReplayClock,
         track_interval_s: float = 1.0,
+        rules: RuleSet | None = None,
     ) -> None:
         self.node = node
+        self.rules = rules
+        """The partner's own alert rules (none: it raises no alerts)."""
         self.tracker = tracker
         self.clock = clock
         self.track_interval_s = track_interval_s
@@ -137,20 +153,27 @@ class PartnerRun:
         self._last_impact: dict[str, float] = {}
         self._alerts: dict[str, bool] = {}
         """Alert id -> whether it was triangulated when last sent."""
+        self._flown: dict[str, list[tuple[float, float]]] = {}
+        self._last_judged: dict[str, float] = {}
+        self._raised: set[str] = set()
         node.listeners.append(self._received)
         node.clock.now = clock.now
 
     # -- what the partner sends ----------------------------------------------------------------
 
-    def _share(self, body: TrackReport | ImpactReport | LaunchEvent, stream: str, t: float) -> None:
+    def _share(
+        self, body: TrackReport | ImpactReport | LaunchEvent | AlertReport, stream: str, t: float
+    ) -> None:
         if self.node.share(body, stream, t):
             kind = kind_of(body)
             self.sent[kind] = self.sent.get(kind, 0) + 1
 
     def _report(self, u: TrackUpdate) -> None:
+        rec = track_record(u)
+        self._flown.setdefault(u.track, []).append((rec["lat_deg"], rec["lon_deg"]))
         if u.time - self._last_track.get(u.track, -1e18) >= self.track_interval_s:
             self._last_track[u.track] = u.time
-            report = track_report(u)
+            report = track_report(u, rec)
             self._share(report, u.track, u.time)
             self.picture.add_track(self.node.partner, report, u.time)
         if u.impact is not None and self._last_impact.get(u.track) != u.impact_computed:
@@ -158,6 +181,30 @@ class PartnerRun:
             impact = impact_report(u, u.impact)
             self._share(impact, u.track, u.impact_computed)
             self.picture.add_impact(self.node.partner, impact, u.impact_computed)
+            self._judge(u, rec)
+
+    def _judge(self, u: TrackUpdate, rec: dict[str, Any]) -> None:
+        """Raise an alert report for each of the partner's rules that holds for the first
+        time on this track."""
+        if self.rules is None or u.time - self._last_judged.get(u.track, -1e18) < DECISION_STEP_S:
+            return
+        self._last_judged[u.track] = u.time
+        flown = np.array(self._flown[u.track])
+        record = msgspec.convert(rec, TrackRecord)
+        for rule, regions in judge_update(flown, record, u.time, self.rules):
+            alert = f"{u.track}-{rule.id}"
+            if alert in self._raised:
+                continue
+            self._raised.add(alert)
+            report = AlertReport(
+                alert=alert,
+                rule_set=self.rules.name,
+                areas=regions,
+                reason=rule.note[:500],
+                track=u.track,
+                action=rule.action,
+            )
+            self._share(report, alert, u.time)
 
     def _report_alerts(self, t: float) -> None:
         for a in self.tracker.alerts:
@@ -183,6 +230,8 @@ class PartnerRun:
             self.picture.add_impact(m.sender, body, m.event_time.timestamp())
         elif isinstance(body, LaunchEvent):
             self.first_heard.note(m.sender, "launch point", at)
+        elif isinstance(body, AlertReport):
+            self.first_heard.note(m.sender, "alert", at)
 
     # -- the loop ----------------------------------------------------------------------------
 
