@@ -109,3 +109,37 @@ def test_places_are_named_within_the_country_asked():
     assert nearest_places(37.5, 130.0, "KR")[0].country_code == "KR"
     aomori = nearest_places([40.82, 41.0], [140.74, 141.37], "JP")
     assert [p.admin1 for p in aomori] == ["Aomori", "Aomori"]
+
+
+def test_zone_outlines_agree_with_the_point_classifier() -> None:
+    """The map's 200-nmi outlines are drawn from zone_codes on a grid: random points (seeded)
+    fall inside a country's outline exactly when zone_codes gives them to that country, but
+    for points within a grid step of a boundary."""
+    import shapely
+
+    from launchwatch.geography.countries import countries
+    from launchwatch.geography.zone_map import zone_outlines
+    from launchwatch.geography.zones import zone_codes
+
+    region = (128.0, 34.0, 142.0, 46.0)  # the Sea of Japan (East Sea)
+    outlines = {z.country: z.geometry for z in zone_outlines(region, step_deg=0.1)}
+    assert {"JPN", "KOR", "PRK", "RUS"} <= set(outlines)
+    rng = np.random.default_rng(7)
+    lon = rng.uniform(region[0], region[2], 2000)
+    lat = rng.uniform(region[1], region[3], 2000)
+    kind, owner, _ = zone_codes(lat, lon)
+    codes = [c.code for c in countries()]
+    wrong = 0
+    for code, shape in outlines.items():
+        mine = (owner == codes.index(code)) & (kind <= 2)
+        drawn = shapely.contains_xy(shape, lon, lat)
+        for i in np.flatnonzero(mine != drawn):
+            # a disagreement is allowed only within a grid step (and the simplification) of
+            # the outline
+            assert shapely.distance(shape.boundary, shapely.Point(lon[i], lat[i])) < 0.15, code
+            wrong += 1
+    assert wrong < 0.03 * len(lon)
+    # Japan's zone reaches 200 nmi (370 km) off its coast, not 500 km: points due west of Akita
+    japan = outlines["JPN"]
+    assert japan.contains(shapely.Point(138.5, 39.7))  # about 170 km off the coast
+    assert not japan.contains(shapely.Point(134.0, 39.7))  # about 550 km off, the high seas

@@ -51,7 +51,7 @@ def write_csv(path, rows, columns=LAUNCH_COLUMNS):
 
 
 def test_migrations_build_the_schema_of_the_code_and_can_be_undone(record):
-    assert record.revision() == head_revision() == "0002"
+    assert record.revision() == head_revision() == "0003"
     with record.engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diffs == []
@@ -60,7 +60,7 @@ def test_migrations_build_the_schema_of_the_code_and_can_be_undone(record):
     names = set(sa.inspect(record.engine).get_table_names()) - {"alembic_version"}
     assert names == set()
     migrate(record.engine)
-    assert record.revision() == "0002"
+    assert record.revision() == "0003"
     assert count(record, Launch) == 0
 
 

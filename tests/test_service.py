@@ -20,6 +20,7 @@ from cli_run import run_cli
 from launchwatch.record.database import open_record
 from launchwatch.service.access import load_tokens, new_token
 from launchwatch.service.app import ReportKind, ServiceConfig, create_app
+from launchwatch.service.runs import Runs
 from launchwatch.sharing.embedded_bus import EmbeddedBus
 from launchwatch.sharing.keys import load_private_key, load_trusted_keys
 from launchwatch.sharing.messages import KINDS
@@ -40,6 +41,31 @@ contents = ["track", "impact"]
 from = "USA"
 to = ["JPN"]
 contents = ["event"]
+[[release]]
+from = "JPN"
+to = ["USA"]
+contents = ["alert"]
+"""
+# Japan's rules in this test: one that fires on the mini scenario's flight (it starts over North
+# Korean land) and names the provinces under the ground track, one that never can (Guam)
+JPN_RULES = """
+partner = "JPN"
+name = "test rules"
+regions = "provinces"
+[[rule]]
+id = "flies-over-north-korea"
+condition = "ground-track-crosses"
+countries = ["PRK"]
+zones = ["land"]
+action = "alert-regions"
+note = "the ground track crosses North Korean land"
+[[rule]]
+id = "may-fall-on-guam"
+condition = "impact-ellipse-touches"
+countries = ["GUM"]
+zones = ["land", "territorial-sea"]
+action = "alert-regions"
+note = "never on this flight"
 """
 
 
@@ -53,6 +79,7 @@ APP = create_app(
         HOME / "state",
         open_record(f"sqlite:///{HOME / 'record.sqlite'}"),
         poll_s=0.05,
+        runs=Runs(HOME / "runs", MINI.parent),
     )
 )
 
@@ -63,10 +90,12 @@ def served() -> typing.Iterator[tuple[TestClient, dict[str, str], Path]]:
     assert run_cli("simulate", MINI, "--out", out / "run").returncode == 0
     make_keys(out / "keys")
     (out / "policy.toml").write_text(POLICY)
+    (out / "jpn-rules.toml").write_text(JPN_RULES)
     proc = run_cli(
         "node", out / "run" / "measurements.jsonl", "--sensors", out / "run" / "sensors.toml",
         "--partner", "ROK,JPN,USA", "--keys", out / "keys", "--policy", out / "policy.toml",
         "--state", out / "state", "--speed", "50", "--linger-s", "0.5", "--json",
+        "--rules", out / "jpn-rules.toml",
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     # one assessed event in the service's record, as an analyst saves it
@@ -190,6 +219,148 @@ def test_assessed_events_from_the_record(served) -> None:  # type: ignore[no-unt
     assert abs(event["range_km"] - 500.0) < 5 * event["range_sigma_km"] + 10.0
     assert event["count"] == 1
     assert client.get("/api/events?since=2025-01-07", headers=auth(tokens["JPN"])).json() == []
+
+
+def test_one_event_with_the_statements_assess_made(served) -> None:  # type: ignore[no-untyped-def]
+    client, tokens, _ = served
+    h = auth(tokens["ROK"])
+    (listed,) = client.get("/api/events?since=2025-01-06&until=2025-01-06", headers=h).json()
+    event = client.get(f"/api/events/{listed['id']}", headers=h).json()
+    assert event["statements"]  # what `assess` printed, kept with the figures
+    # the range statement carries the measured figure with its 1σ, as the record has it
+    figure = f"{event['range_km']:,.0f} ± {max(event['range_sigma_km'], 1):,.0f} km"
+    assert any(figure in line for line in event["statements"]), (figure, event["statements"])
+    missing = client.get("/api/events/999999", headers=h)
+    assert missing.status_code == 404
+    assert "999999" in missing.json()["detail"]
+
+
+def test_each_partner_sees_its_own_sensors_and_their_coverage_only(served) -> None:  # type: ignore[no-untyped-def]
+    import shapely.geometry
+
+    client, tokens, _ = served
+    for partner, own in (("ROK", {"R1"}), ("JPN", {"S1"}), ("USA", {"IR1"})):
+        features = client.get("/api/sensors", headers=auth(tokens[partner])).json()["features"]
+        assert {f["properties"]["id"] for f in features} == own  # never another partner's
+        assert {f["properties"]["owner"] for f in features} == {partner}
+    features = client.get("/api/sensors", headers=auth(tokens["ROK"])).json()["features"]
+    area = shapely.geometry.shape(
+        next(f for f in features if f["properties"]["role"] == "coverage")["geometry"]
+    )
+    # R1 (tests/data/mini.toml): 37.5N 128.5E, 450 km, 3°: the coverage holds the radar and a
+    # point 300 km east, and not one 600 km east
+    assert area.contains(shapely.geometry.Point(128.5, 37.5))
+    assert area.contains(shapely.geometry.Point(128.5 + 300 / (111.3 * 0.793), 37.5))
+    assert not area.contains(shapely.geometry.Point(128.5 + 600 / (111.3 * 0.793), 37.5))
+
+
+def test_the_200_nmi_zones_for_the_map(served) -> None:  # type: ignore[no-untyped-def]
+    import shapely.geometry
+
+    client, _, _ = served
+    zones = client.get("/api/geo/zones").json()
+    assert "approximate" in zones["note"]
+    by_code = {
+        f["properties"]["code"]: shapely.geometry.shape(f["geometry"]) for f in zones["features"]
+    }
+    assert {"JPN", "KOR", "PRK", "RUS", "CHN"} <= set(by_code)
+    # the 2025-01-06 scenario's fall point region: off Hokkaido, west of Okushiri; the middle
+    # of the Sea of Japan (40N 134E) is nobody's
+    assert not any(z.contains(shapely.geometry.Point(134.0, 40.0)) for z in by_code.values())
+    assert by_code["JPN"].contains(shapely.geometry.Point(139.0, 41.0))
+
+
+def test_alerts_raised_by_a_node_and_released_under_the_policy(served) -> None:  # type: ignore[no-untyped-def]
+    from launchwatch.geography.places import nearest_places
+
+    client, tokens, _ = served
+    alerts = {p: client.get("/api/alerts", headers=auth(t)).json() for p, t in tokens.items()}
+    # a track of the missile and one of its stage cross North Korea; Guam's rule never holds
+    assert alerts["JPN"]
+    for alert in alerts["JPN"]:
+        body = alert["body"]
+        assert body["alert"] == f"{body['track']}-flies-over-north-korea"
+        assert body["action"] == "alert-regions"
+        assert body["rule_set"] == "test rules"
+        assert body["areas"]
+    assert len({a["body"]["track"] for a in alerts["JPN"]}) == len(alerts["JPN"])  # once each
+    # the launch site's province (mini.toml: 39.0N 126.0E) is among the areas named
+    (site,) = nearest_places([39.0], [126.0], "KP")
+    assert any(site.admin1 in a["body"]["areas"] for a in alerts["JPN"])
+    # raised while the missile flew: after launch (03:00:30Z), before its last track report
+    tracks = client.get("/api/reports?kind=track&sender=JPN", headers=auth(tokens["JPN"])).json()
+    for alert in alerts["JPN"]:
+        assert "2025-01-06T03:00:30" < alert["event_time"] <= tracks[-1]["event_time"]
+    assert [a["message_id"] for a in alerts["USA"]] == [a["message_id"] for a in alerts["JPN"]]
+    assert alerts["ROK"] == []  # and not to ROK
+
+
+def test_a_scenario_run_started_from_the_api(served) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    client, tokens, _ = served
+    h = auth(tokens["USA"])
+    listing = client.get("/api/runs", headers=h).json()
+    assert "mini" in listing["scenarios"]
+    bad = client.post("/api/runs", headers=h, json={"scenario": "no-such"})
+    assert bad.status_code == 400
+    assert bad.json()["detail"].startswith("scenario:")
+    started = client.post("/api/runs", headers=h, json={"scenario": "mini", "speed_x": 0})
+    assert started.status_code == 202
+    run = started.json()["id"]
+    deadline = time.monotonic() + 300
+    status = started.json()
+    while status["state"] == "running" and time.monotonic() < deadline:
+        time.sleep(0.5)
+        status = client.get(f"/api/runs/{run}", headers=h).json()
+    assert status["state"] == "done", status
+    assert status["partners"] == ["JPN", "ROK", "USA"]
+    assert run in [r["id"] for r in client.get("/api/runs", headers=h).json()["runs"]]
+    # the run is read like the live network, each partner its own view
+    tracks = client.get(f"/api/tracks?run={run}", headers=h).json()
+    assert {t["sender"] for t in tracks} == {"ROK", "JPN"}
+    assert client.get(f"/api/sensors?run={run}", headers=h).json()["features"]
+    assert client.get("/api/tracks?run=ffffffffffff", headers=h).status_code == 404
+    assert client.get("/api/runs/ffffffffffff", headers=h).status_code == 404
+
+
+def test_the_stream_reads_once_for_every_subscriber_and_drops_one_that_falls_behind(
+    served,
+) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from launchwatch.service.live import OVERFLOW, Broadcast
+    from launchwatch.service.partner_view import PartnerView
+
+    _, _, out = served
+    keys = out / "keys"
+
+    async def scenario() -> tuple[list[bytes], list[bytes], int]:
+        live = Broadcast(PartnerView("ROK", out / "state" / "ROK.sqlite"), 0.02, max_backlog=3)
+        keen, slow = live.subscribe(), live.subscribe()
+        node = Node(
+            "ROK", EmbeddedBus(), load_private_key(keys, "ROK"), load_trusted_keys(keys),
+            parse_policy(tomllib.loads(POLICY)), NodeStore(out / "state" / "ROK.sqlite"),
+        )  # fmt: skip
+        t = dt.datetime(2025, 1, 6, 3, 6, tzinfo=dt.UTC).timestamp()
+        got: list[bytes] = []
+        for i in range(6):
+            assert node.share(track_report("T-fan", i + 1), "T-fan", t + i) is not None
+            while len(got) < i + 1:  # the keen one reads each as it comes
+                got.append(await asyncio.wait_for(keen.queue.get(), 5))
+        slow_got = [slow.queue.get_nowait() for _ in range(slow.queue.qsize())]
+        live.unsubscribe(keen)
+        await asyncio.sleep(0.05)
+        node.store.close()
+        return got, slow_got, live.events_read
+
+    got, slow_got, read = asyncio.run(scenario())
+    assert len(got) == 6
+    assert all(b'"T-fan"' in e for e in got)
+    assert read == 6  # read once, not once per subscriber
+    assert slow_got[:3] == got[:3]  # the same bytes, encoded once
+    assert slow_got[-1] == OVERFLOW  # then told it fell behind, and dropped
+    assert len(slow_got) == 4
 
 
 def test_a_misspelt_parameter_is_an_error_not_ignored(served) -> None:  # type: ignore[no-untyped-def]

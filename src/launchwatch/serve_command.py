@@ -26,6 +26,12 @@ def add_serve_parser(sub: Any) -> None:
     s.add_argument("--record", metavar="URL", help=RECORD_HELP)
     s.add_argument("--tokens", default="tokens.toml", metavar="FILE", help="partners' tokens")
     s.add_argument("--new-token", metavar="PARTNER", help="add a partner's token, print it, exit")
+    s.add_argument(
+        "--runs", default="launchwatch-runs", metavar="DIR", help="scenario runs started by the API"
+    )
+    s.add_argument(
+        "--scenarios", default="scenarios", metavar="DIR", help="the scenarios a run may fly"
+    )
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
 
@@ -41,9 +47,15 @@ def serve_command(args: argparse.Namespace) -> int:
     import uvicorn
 
     from launchwatch.service.app import ServiceConfig, create_app
+    from launchwatch.service.runs import Runs
 
     app = create_app(
-        ServiceConfig(load_tokens(tokens_path), Path(args.state), open_record(args.record))
+        ServiceConfig(
+            load_tokens(tokens_path),
+            Path(args.state),
+            open_record(args.record),
+            runs=Runs(Path(args.runs), Path(args.scenarios)),
+        )
     )
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
