@@ -75,6 +75,10 @@ def test_the_whole_network_in_one_process(run_dir: Path, tmp_path: Path) -> None
         # the missile, tracked by the two radars' partners, is one object in every picture
         assert any({"ROK", "JPN"} <= set(o["partners"]) for o in n["fused_objects"]), p
     assert nodes["USA"]["sent"].get("event", 0) >= 1  # its satellite's launch alert
+    # each node keeps its own sensors beside its store for its map, and only its own
+    for p, own in (("ROK", ["R1"]), ("JPN", ["S1"]), ("USA", ["IR1"])):
+        kept = json.loads((tmp_path / "state" / f"{p}.sensors.json").read_text())
+        assert [s["id"] for s in kept] == own
 
 
 @pytest.mark.parametrize(
@@ -115,6 +119,11 @@ def test_missing_keys_and_bad_policies_exit_2(run_dir: Path, tmp_path: Path) -> 
                    "--partner", "ROK", "--keys", run_dir / "keys")  # fmt: skip
     assert_bad_input(proc)
     assert f"{missing}: cannot read the file" in proc.stderr
+    rules = tmp_path / "rules.toml"
+    rules.write_text('partner = "JPN"\nname = "x"\n[[rule]]\nid = "a"\ncondition = "sometimes"\n')
+    proc = run_cli(*node(run_dir, "--partner", "ROK", "--rules", rules))
+    assert_bad_input(proc)
+    assert str(rules) in proc.stderr
 
 
 def test_a_node_on_nats_publishes_into_the_partners_streams(run_dir: Path, tmp_path: Path) -> None:

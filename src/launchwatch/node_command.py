@@ -159,6 +159,7 @@ def node_command(args: argparse.Namespace) -> int:
         raise InputError("--partner", "a partner is named twice")
     if args.speed < 0:
         raise InputError("--speed", "must be 0 (as fast as possible) or positive")
+    rules = _rules(args)
     keys = Path(args.keys)
     private = {p: load_private_key(keys, p) for p in partners}
     trusted = load_trusted_keys(keys)
@@ -168,7 +169,7 @@ def node_command(args: argparse.Namespace) -> int:
     for partner, (tracker, _) in work.items():
         write_own_sensors(state, partner, list(tracker.sensors.values()))
     try:
-        summaries = asyncio.run(_run_nodes(args, policy, private, trusted, work, state))
+        summaries = asyncio.run(_run_nodes(args, policy, rules, private, trusted, work, state))
     except BusUnavailableError as exc:
         print(f"launchwatch: error: --bus: {exc}", file=sys.stderr)
         return 2
@@ -186,6 +187,7 @@ def node_command(args: argparse.Namespace) -> int:
 async def _run_nodes(
     args: argparse.Namespace,
     policy: ReleasePolicy,
+    rules: dict[str, RuleSet],
     private: dict[str, Any],
     trusted: Any,
     work: dict[str, tuple[Tracker, list[Measurement]]],
@@ -195,7 +197,6 @@ async def _run_nodes(
     mailbox (the embedded default: a whole network in one process)."""
     start = min(ms[0].time for _, ms in work.values())
     clock = ReplayClock(start, args.speed)
-    rules = _rules(args)
     shared_bus = await _bus(args.bus, next(iter(work)), state) if args.bus == "memory" else None
     runs: dict[str, PartnerRun] = {}
     buses: list[Bus] = []

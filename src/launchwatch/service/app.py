@@ -40,9 +40,11 @@ from typing import Annotated, Any, Literal
 from fastapi import Body, Depends, FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, StreamingResponse
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+from starlette.routing import Match
 
 from launchwatch import __version__
 from launchwatch.errors import InputError
@@ -70,6 +72,11 @@ AUTHENTICATED: dict[int | str, dict[str, Any]] = {
     },
     401: {"model": Problem, "description": "No bearer token, or not a partner's"},
 }
+IN_RUN: dict[int | str, dict[str, Any]] = {
+    **AUTHENTICATED,
+    404: {"model": Problem, "description": "no such run"},
+}
+"""The responses of a route that reads a partner's stores (of the live network or a run)."""
 DateText = Annotated[
     str,
     Query(
@@ -96,9 +103,9 @@ class ServiceConfig:
 
 
 class RunRequest(BaseModel):
-    scenario: str
+    scenario: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")]
     """A scenario's name (its file name without .toml), one of GET /api/runs' ``scenarios``."""
-    speed_x: float = 0.0
+    speed_x: Annotated[float, Field(ge=0.0, le=60.0)] = 0.0
     """Replay speed of the nodes: 0 as fast as they go, 1 real time, up to 60."""
 
 
@@ -111,6 +118,21 @@ def create_app(config: ServiceConfig) -> FastAPI:
         "see them.",
     )
     bearer = HTTPBearer(auto_error=False)
+
+    @app.middleware("http")
+    async def allow_every_method(request: Request, call_next: Any) -> Any:
+        """A 405's ``Allow`` names every method of the path: Starlette names only those of
+        the first route that matched it (``/api/runs`` has a GET route and a POST route)."""
+        response = await call_next(request)
+        if response.status_code == 405:
+            methods = {
+                m
+                for r in app.routes
+                if isinstance(r, APIRoute) and r.matches(request.scope)[0] != Match.NONE
+                for m in r.methods or ()
+            }
+            response.headers["Allow"] = ", ".join(sorted(methods))
+        return response
 
     def partner(
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
@@ -229,13 +251,13 @@ def create_app(config: ServiceConfig) -> FastAPI:
             raise HTTPException(404, f"event_id: no assessed event {event_id}")
         return found[0]
 
-    @app.get("/api/sensors", responses=AUTHENTICATED)
+    @app.get("/api/sensors", responses=IN_RUN)
     def sensors(p: Partner, where: Store) -> dict[str, Any]:
         """The partner's own sensors (never another partner's: sensor details are not shared)
         and each one's coverage of an object at 100 km altitude (GeoJSON)."""
         return sensors_geojson(read_own_sensors(where, p))
 
-    @app.get("/api/reports", responses=AUTHENTICATED)
+    @app.get("/api/reports", responses=IN_RUN)
     def reports(
         p: Partner,
         where: Store,
@@ -250,13 +272,13 @@ def create_app(config: ServiceConfig) -> FastAPI:
         ]
         return found[-limit:]
 
-    @app.get("/api/alerts", responses=AUTHENTICATED)
+    @app.get("/api/alerts", responses=IN_RUN)
     def alerts(p: Partner, where: Store) -> list[dict[str, Any]]:
         """The alerts the partner raised and those released to it, in the order they were
         raised (``body.action``: ``alert-regions`` a public warning, ``inform`` none)."""
         return [r for r in view(p, where).reports() if r["kind"] == "alert"]
 
-    @app.get("/api/tracks", responses=AUTHENTICATED)
+    @app.get("/api/tracks", responses=IN_RUN)
     def tracks(p: Partner, where: Store) -> list[dict[str, Any]]:
         """Every track the partner may see: its latest track and impact reports, and its
         path so far (``[lat_deg, lon_deg, alt_m]`` per track report, in sending order)."""
@@ -276,7 +298,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
 
     @app.get(
         "/api/tracks/{sender}/{track}",
-        responses={**AUTHENTICATED, 404: {"model": Problem, "description": "no such track"}},
+        responses={**AUTHENTICATED, 404: {"model": Problem, "description": "no such run or track"}},
     )
     def track_history(
         p: Partner,
@@ -298,7 +320,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
     @app.get(
         "/api/stream",
         response_class=StreamingResponse,
-        responses={**AUTHENTICATED, 200: {"content": {"text/event-stream": {}}}},
+        responses={**IN_RUN, 200: {"content": {"text/event-stream": {}}}},
     )
     async def stream(
         p: Partner,
@@ -337,7 +359,11 @@ def create_app(config: ServiceConfig) -> FastAPI:
     @app.post(
         "/api/runs",
         status_code=202,
-        responses={**AUTHENTICATED, 503: {"model": Problem, "description": "runs are off"}},
+        responses={
+            **AUTHENTICATED,
+            404: {"model": Problem, "description": "no such scenario"},
+            503: {"model": Problem, "description": "runs are off"},
+        },
     )
     def start_run(p: Partner, request: Annotated[RunRequest, Body()]) -> dict[str, Any]:
         """Start a scenario run: simulated, then run through every partner's node (the
@@ -347,7 +373,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
         try:
             return config.runs.start(request.scenario, request.speed_x)
         except InputError as exc:
-            raise HTTPException(400, str(exc)) from None
+            raise HTTPException(404, str(exc)) from None
 
     @app.get(
         "/api/runs/{run_id}",

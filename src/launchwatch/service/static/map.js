@@ -28,6 +28,9 @@ let clockMs = 0; // the moment drawn (ms since 1970, UTC)
 let replayWall = 0;
 let replayStart = 0;
 let firstAlerts = new Set();
+const sensorPoints = []; // the partner's own sensors (GeoJSON points), drawn at every render
+let zoom = 1; // screen units per map unit: marks keep their size when the view closes in
+let view = "fit"; // "fit": the tracks seen so far; "region": the whole map
 
 function x(lon) { return (lon - REGION.lonMin) * PX_PER_DEG; }
 function y(lat) { return ((REGION.latMax - lat) * PX_PER_DEG) / KX; }
@@ -79,16 +82,14 @@ async function drawBackground() {
   for (const f of land.features) {
     titled(el("path", { d: geometryPath(f.geometry), "data-country": f.properties.code }, gl), f.properties.name);
   }
-  const gc = document.getElementById("coverage"), gs = document.getElementById("sensors");
+  const gc = document.getElementById("coverage");
   for (const f of sensors.features) {
     const p = f.properties;
     if (p.role === "coverage") {
       titled(el("path", { class: "coverage " + p.type, d: geometryPath(f.geometry), "data-sensor": p.id }, gc),
         p.id + " coverage at " + (p.altitude_m / 1000).toFixed(0) + " km altitude");
     } else {
-      const [lon, lat] = f.geometry.coordinates;
-      titled(el("rect", { class: "sensor " + p.type, "data-sensor": p.id, x: x(lon) - 4, y: y(lat) - 4, width: 8, height: 8 }, gs),
-        p.id + (p.name ? " — " + p.name : ""));
+      sensorPoints.push(f);
     }
   }
 }
@@ -128,16 +129,49 @@ function pictureAt(ms) {
   return { tracks, events, alerts };
 }
 
+// the view: the whole region, or fitted to what has flown (at least 800 km across)
+function fit(pic) {
+  const svg = document.getElementById("map");
+  let box = [0, 0, W, H];
+  if (view === "fit") {
+    const xs = [], ys = [];
+    for (const tr of pic.tracks.values()) for (const p of tr.points) { xs.push(x(p.lon_deg)); ys.push(y(p.lat_deg)); }
+    for (const ev of pic.events) { xs.push(x(ev.body.lon_deg)); ys.push(y(ev.body.lat_deg)); }
+    if (xs.length) {
+      const min = 800 * PX_PER_KM;
+      const cx = (Math.min(...xs) + Math.max(...xs)) / 2, cy = (Math.min(...ys) + Math.max(...ys)) / 2;
+      const rect = svg.getBoundingClientRect();
+      const aspect = rect.width / Math.max(rect.height, 1);
+      let w = Math.max(Math.max(...xs) - Math.min(...xs), min) * 1.3;
+      let h = Math.max(Math.max(...ys) - Math.min(...ys), min) * 1.3;
+      if (w / h < aspect) w = h * aspect; else h = w / aspect;
+      box = [cx - w / 2, cy - h / 2, w, h];
+    }
+  }
+  svg.setAttribute("viewBox", box.map((v) => v.toFixed(1)).join(" "));
+  const rect = svg.getBoundingClientRect();
+  zoom = Math.min(rect.width / box[2], rect.height / box[3]) / Math.min(rect.width / W, rect.height / H);
+  svg.style.setProperty("--zoom", zoom);
+  document.getElementById("view").textContent = view === "fit" ? "⤢ whole region" : "⤡ fit to tracks";
+}
+
 function render() {
   const pic = pictureAt(clockMs);
+  fit(pic);
   const gt = clear("tracks"), ge = clear("ellipses"), gv = clear("events"), gp = clear("paths");
+  const gs = clear("sensors"), half = 4 / zoom;
+  for (const f of sensorPoints) {
+    const [lon, lat] = f.geometry.coordinates, p = f.properties;
+    titled(el("rect", { class: "sensor " + p.type, "data-sensor": p.id, x: x(lon) - half, y: y(lat) - half, width: 2 * half, height: 2 * half }, gs),
+      p.id + (p.name ? " — " + p.name : ""));
+  }
   for (const tr of pic.tracks.values()) {
     if (!tr.last) continue;
     const b = tr.last.body;
     const ended = clockMs - t(tr.last) > ENDED_S * 1000;
     const c = el("circle", {
       class: "track" + (tr.key === selected ? " selected" : "") + (ended ? " ended" : ""),
-      "data-track": tr.key, cx: x(b.lon_deg), cy: y(b.lat_deg), r: ended ? 3 : 5,
+      "data-track": tr.key, cx: x(b.lon_deg), cy: y(b.lat_deg), r: (ended ? 3 : 5) / zoom,
     }, gt);
     titled(c, tr.key);
     c.addEventListener("click", () => select(tr.key));
@@ -153,10 +187,10 @@ function render() {
   }
   for (const ev of pic.events) {
     const b = ev.body;
-    const px = x(b.lon_deg), py = y(b.lat_deg);
+    const px = x(b.lon_deg), py = y(b.lat_deg), k = 1 / zoom;
     titled(el("path", {
       class: "launch-event", "data-sender": ev.sender,
-      d: "M" + px + "," + (py - 7) + "L" + (px + 6) + "," + (py + 5) + "L" + (px - 6) + "," + (py + 5) + "Z",
+      d: "M" + px + "," + (py - 7 * k) + "L" + (px + 6 * k) + "," + (py + 5 * k) + "L" + (px - 6 * k) + "," + (py + 5 * k) + "Z",
     }, gv), ev.sender + ": launch " + b.launch_time.slice(11, 19) + " UTC ± " + b.sigma_km.toFixed(1) + " km (" + b.basis + ")");
   }
   renderAlerts(pic.alerts);
@@ -350,12 +384,13 @@ async function start() {
     return;
   }
   sessionStorage.setItem("launchwatch-token", token);
-  document.getElementById("partner").textContent = (await api("/api/me")).partner + (run ? " · run " + run : " · live");
+  document.getElementById("partner").textContent = (await api("/api/me")).partner + (run ? " · run " + run : " · live network");
   for (const a of document.querySelectorAll("nav a")) a.href += "#token=" + encodeURIComponent(token);
   await drawBackground();
   await loadHistory();
   const choice = document.getElementById("speed");
   choice.addEventListener("change", () => setMode(choice.value));
+  document.getElementById("view").addEventListener("click", () => { view = view === "fit" ? "region" : "fit"; render(); });
   document.getElementById("replay").addEventListener("click", () => setMode(choice.value === "live" ? "60" : choice.value));
   const wanted = params.get("replay");
   if (wanted) { choice.value = wanted; setMode(wanted); } else setMode("live");
