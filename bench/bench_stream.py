@@ -22,6 +22,7 @@ import asyncio
 import datetime as dt
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -29,12 +30,16 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
+import httpx2 as httpx
 import numpy as np
+from fastapi import FastAPI, Request
+from fastapi.responses import StreamingResponse
 
 ROOT = Path(__file__).parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
+from launchwatch.service.access import load_tokens, new_token  # noqa: E402
+from launchwatch.service.partner_view import PartnerView  # noqa: E402
 from launchwatch.sharing.embedded_bus import EmbeddedBus  # noqa: E402
 from launchwatch.sharing.keys import load_private_key, load_trusted_keys  # noqa: E402
 from launchwatch.sharing.node import Node  # noqa: E402
@@ -51,12 +56,6 @@ def free_port() -> int:
 
 def peer_app(state: Path, tokens: Path, poll_s: float):  # type: ignore[no-untyped-def]
     """The API's stream as it was before the fan-out: every subscriber its own store reader."""
-    from fastapi import FastAPI, Request
-    from fastapi.responses import StreamingResponse
-
-    from launchwatch.service.access import load_tokens
-    from launchwatch.service.partner_view import PartnerView
-
     app = FastAPI()
     known = load_tokens(tokens)
 
@@ -105,29 +104,46 @@ async def wait_up(url: str, timeout_s: float = 60.0) -> None:
     raise RuntimeError(f"{url} did not start")
 
 
+SEND_TIME = re.compile(rb'"send_time": "([^"]+)"')
+
+
 async def subscriber(
-    url: str, token: str, latencies: list[float], counts: list[int], i: int, ready: asyncio.Event,
-    stop: asyncio.Event, opened: list[int],
+    port: int, token: str, latencies: list[float], counts: list[int], i: int,
+    opened: list[int],
 ) -> None:  # fmt: skip
-    headers = {"Authorization": f"Bearer {token}"}
-    async with (
-        httpx.AsyncClient(timeout=None) as c,
-        c.stream("GET", url + "/api/stream", headers=headers) as r,
-    ):
-        opened[0] += 1
-        if opened[0] == len(counts):
-            ready.set()
-        async for line in r.aiter_lines():
-            if stop.is_set():
+    """A browser's worth of stream reading, kept light (a plain socket and a regular
+    expression for each event's send time) so that 50 of them in one process measure the
+    server, not the client."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(
+        f"GET /api/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
+        "Accept: text/event-stream\r\n\r\n".encode()
+    )
+    await writer.drain()
+    buffer = b""
+    try:
+        while True:
+            data = await reader.read(1 << 16)
+            if not data:
                 return
-            if line.startswith("data: "):
-                report = json.loads(line[6:])
-                sent = dt.datetime.fromisoformat(report["send_time"]).timestamp()
-                latencies.append(time.time() - sent)
+            if not buffer and b" 200 " in data[:20]:
+                opened[0] += 1
+            now = time.time()
+            buffer += data
+            cut = buffer.rfind(b"\n\n")  # whole events only: a chunk ends between events
+            if cut < 0:
+                continue
+            whole, buffer = buffer[: cut + 2], buffer[cut + 2 :]
+            for m in SEND_TIME.finditer(whole):
+                latencies.append(now - dt.datetime.fromisoformat(m.group(1).decode()).timestamp())
                 counts[i] += 1
+    finally:
+        writer.close()
 
 
-async def one_run(design: str, home: Path, args: argparse.Namespace, token: str) -> dict[str, float]:
+async def one_run(
+    design: str, home: Path, args: argparse.Namespace, token: str
+) -> dict[str, float]:
     port = free_port()
     server = serve(design, home, port)
     url = f"http://127.0.0.1:{port}"
@@ -135,13 +151,14 @@ async def one_run(design: str, home: Path, args: argparse.Namespace, token: str)
         await wait_up(url)
         latencies: list[float] = []
         counts = [0] * args.subscribers
-        ready, stop = asyncio.Event(), asyncio.Event()
         opened = [0]
         tasks = [
-            asyncio.create_task(subscriber(url, token, latencies, counts, i, ready, stop, opened))
+            asyncio.create_task(subscriber(port, token, latencies, counts, i, opened))
             for i in range(args.subscribers)
         ]
-        await asyncio.wait_for(ready.wait(), 60)
+        deadline = time.monotonic() + 60
+        while opened[0] < args.subscribers and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
         await asyncio.sleep(1.0)  # every stream has subscribed on the server side
         keys = home / "keys"
         node = Node(
@@ -162,7 +179,6 @@ async def one_run(design: str, home: Path, args: argparse.Namespace, token: str)
         while min(counts) < sent and time.monotonic() < deadline:
             await asyncio.sleep(0.1)
         behind = time.monotonic() - t0 - wrote_s
-        stop.set()
         for t in tasks:
             t.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -200,8 +216,6 @@ def main() -> None:
         uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
         return
 
-    from launchwatch.service.access import new_token
-
     designs = ["launchwatch"] + (["one reader per subscriber"] if args.peer else [])
     results = {}
     for design in designs:
@@ -215,13 +229,15 @@ def main() -> None:
             print(
                 f"{design:26s}: {r['rate']:7.1f} reports/s to {args.subscribers} subscribers, "
                 f"{r['complete']:.0f}/{args.subscribers} got all {r['sent']:.0f} "
-                f"(fewest {r['min_got']:.0f}); latency p50 {r['p50']:7.1f} ms, p99 {r['p99']:7.1f} ms, "
-                f"max {r['max']:7.1f} ms; last event {r['drain_s']:.1f} s after the last send",
+                f"(fewest {r['min_got']:.0f}); latency p50 {r['p50']:7.1f} ms, "
+                f"p99 {r['p99']:7.1f} ms, max {r['max']:7.1f} ms; "
+                f"last event {r['drain_s']:.1f} s after the last send",
                 flush=True,
             )
     if len(results) == 2:
         a, b = results["launchwatch"], results["one reader per subscriber"]
-        print(f"ratio peer / launchwatch: p50 {b['p50'] / a['p50']:.1f}x, p99 {b['p99'] / a['p99']:.1f}x")
+        p50, p99 = b["p50"] / a["p50"], b["p99"] / a["p99"]
+        print(f"ratio peer / launchwatch: p50 {p50:.1f}x, p99 {p99:.1f}x")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from launchwatch.assess_command import add_assess_parser, assess_command
+from launchwatch.demo_command import add_demo_parser, demo_command
 from launchwatch.errors import InputError
 from launchwatch.evaluate import evaluate_run, write_plots
 from launchwatch.flight.analysis import Analysis, analyze
@@ -120,6 +121,7 @@ def _parser() -> argparse.ArgumentParser:
     add_ingest_parser(sub)
     add_sharing_parsers(sub)
     add_serve_parser(sub)
+    add_demo_parser(sub)
     return p
 
 
@@ -358,6 +360,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "node": node_command,
             "broker": broker_command,
             "serve": serve_command,
+            "demo": demo_command,
         }
         try:
             return verbs[args.command](args)

@@ -34,7 +34,13 @@ from launchwatch.sharing.release_policy import ReleasePolicy, default_policy, lo
 from launchwatch.tracking.intake import Intake, Measurement, read_measurements
 from launchwatch.tracking.tracker import Tracker
 
-__all__ = ["add_sharing_parsers", "broker_command", "keys_command", "node_command"]
+__all__ = [
+    "add_sharing_parsers",
+    "broker_command",
+    "keys_command",
+    "node_command",
+    "run_network",
+]
 
 
 def add_sharing_parsers(sub: Any) -> None:
@@ -150,6 +156,24 @@ async def _bus(spec: str, partner: str, state: Path) -> Bus:
 
 
 def node_command(args: argparse.Namespace) -> int:
+    try:
+        summaries = run_network(args)
+    except BusUnavailableError as exc:
+        print(f"launchwatch: error: --bus: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        json.dump({"nodes": summaries}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for s in summaries:
+            _print_summary(s, Console())
+    return 0
+
+
+def run_network(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """The nodes of ``args.partner`` run to the end of their measurements (the options of
+    ``launchwatch node``); returns each node's summary. Raises InputError on bad options and
+    BusUnavailableError when the bus cannot be reached."""
     partners = [check_partner(p.strip(), "--partner") for p in args.partner.split(",")]
     policy = _policy(args)
     for partner in partners:
@@ -168,20 +192,10 @@ def node_command(args: argparse.Namespace) -> int:
     state.mkdir(parents=True, exist_ok=True)
     for partner, (tracker, _) in work.items():
         write_own_sensors(state, partner, list(tracker.sensors.values()))
-    try:
-        summaries = asyncio.run(_run_nodes(args, policy, rules, private, trusted, work, state))
-    except BusUnavailableError as exc:
-        print(f"launchwatch: error: --bus: {exc}", file=sys.stderr)
-        return 2
+    summaries = asyncio.run(_run_nodes(args, policy, rules, private, trusted, work, state))
     for s in summaries:
         s["measurements"] = {"own": len(work[s["partner"]][1]), "in_file": total}
-    if args.json:
-        json.dump({"nodes": summaries}, sys.stdout, indent=2)
-        sys.stdout.write("\n")
-    else:
-        for s in summaries:
-            _print_summary(s, Console())
-    return 0
+    return summaries
 
 
 async def _run_nodes(
@@ -291,6 +305,7 @@ def _summary(run: PartnerRun, clock: ReplayClock, drained: bool) -> dict[str, An
         "let_in": node.admission.accepted,
         "let_in_by_sender": node.store.received_counts(),
         "rejected": dict(node.store.rejection_counts()),
+        "first_measurement_time": format_time(t0),
         "first_heard_after_first_measurement_s": [
             {"from": s, "what": w, "after_s": round(t - t0, 2)}
             for (s, w), t in sorted(run.first_heard.times.items(), key=lambda kv: kv[1])

@@ -10,11 +10,14 @@ A rule says when it fires and what it does:
     action = "alert-regions"              # name the regions (prefectures); or "inform"
     note = "..."
 
-Rules are judged along the track, at each update of the missile (at most every 2 s): the
-impact ellipse is that update's 95 % ellipse (its centre, 16 points on its edge and 8 halfway
-in) when it was made in ballistic flight and is no longer than the rule set's
-``max_ellipse_km`` (default 300 km); the ground track is the path tracked so far plus the
-path predicted from that update to the ground (in vacuum, every 2 s). The first update at
+Rules are judged along the track, at each update of the missile (at most every 2 s) whose
+impact prediction is firm: made in ballistic flight and no longer than the rule set's
+``max_ellipse_km`` (default 300 km). An update without one is no basis for either kind of
+rule: a track's first updates, or a new track's, can predict a path anywhere (a US track one
+second old in the 2025 scenario predicted a fall on Hokkaido). The impact ellipse is that
+update's 95 % ellipse (its centre, 16 points on its edge and 8 halfway in); the ground track
+is the path tracked so far plus the path predicted from that update to the ground (in vacuum,
+every 2 s). The first update at
 which a rule holds is the time the alert could first have been issued, so alert latency can be
 measured against launch; the regions are those under the ground track or in the ellipse at the
 last update.
@@ -183,12 +186,10 @@ def judge_update(
     """The rules that hold at one update of a track, and the regions each names: the form of
     :func:`judge` for a node judging its tracks as they go. ``flown`` is the (lat, lon) path
     tracked so far; the ground track adds the path predicted from ``record``."""
+    if record.impact is None or not _usable(record.impact, rules.max_ellipse_km):
+        return []  # no firm ballistic prediction yet: no basis for either rule
     (path,) = predicted_paths([record], np.array([time_s]))
-    ellipse = (
-        np.column_stack(ellipse_points(record.impact))
-        if record.impact is not None and _usable(record.impact, rules.max_ellipse_km)
-        else np.zeros((0, 2))
-    )
+    ellipse = np.column_stack(ellipse_points(record.impact))
     track = np.vstack([flown.reshape(-1, 2), path])
     everything = np.vstack([track, ellipse])
     kind, owner, _ = zone_codes(everything[:, 0], everything[:, 1])
@@ -238,6 +239,8 @@ def judge(obj: FlyingObject, rule_sets: list[RuleSet]) -> list[AlertDecision]:
             first: float | None = None
             final: npt.NDArray[np.intp] = np.zeros(0, dtype=np.intp)
             for k, i in enumerate(picks):
+                if not _usable(records[i].impact, rules.max_ellipse_km):
+                    continue  # no firm ballistic prediction yet: no basis for either rule
                 if rule.condition == "ground-track-crosses":
                     flown_idx = np.arange(flown_sl.start, flown_sl.start + i + 1)
                     idx = np.concatenate([flown_idx, np.arange(path_sl[k].start, path_sl[k].stop)])

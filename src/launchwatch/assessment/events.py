@@ -8,7 +8,10 @@ and one launch leaves several objects (the missile and its spent stages). So:
    its last impact prediction agrees with the object's (within 3σ of both ellipses combined,
    and at least 30 km; impact times within 60 s) and it is not a different body flying beside
    it: where the two overlap in time, their positions at common times stay within 10 km. Of
-   several such objects it joins the one with the largest ballistic coefficient.
+   several such objects it joins the one with the largest ballistic coefficient. Then an
+   object whose last track goes on as another object's track (starting within 10 s of its
+   end, where its last state flown on would be) joins it: a track broken under thrust
+   predicts another fall than its continuation, so it matches nothing by impact.
 2. **Roles.** An object seen in fewer than 20 track updates, or with no impact prediction, is
    a short track (a fragment, or a piece of a broken track that matched nothing). Objects of
    one event whose ballistic coefficient is known and below a quarter of
@@ -42,6 +45,7 @@ GEOD: Final = Geod(ellps="WGS84")
 SAME_IMPACT_MIN_KM: Final = 30.0
 SAME_IMPACT_TIME_S: Final = 60.0
 BESIDE_KM: Final = 10.0
+BREAK_GAP_S: Final = 10.0
 STAGE_BETA_FRACTION: Final = 0.25
 ALERT_WINDOW_S: Final = 600.0
 SALVO_GAP_S: Final = 900.0
@@ -155,8 +159,44 @@ def group_objects(tracks: list[TrackHistory]) -> list[FlyingObject]:
             objects.append(FlyingObject([track]))
         else:
             max(candidates, key=lambda o: o.beta_kg_m2 or 0.0).tracks.append(track)
+    _join_continuations(objects)
     objects.sort(key=lambda o: o.first)
     return objects
+
+
+def _continues(earlier: TrackHistory, later: TrackHistory) -> bool:
+    """True if ``later`` starts where ``earlier`` left off: within BREAK_GAP_S of its end,
+    where its last state flown on would be (10 km, plus what a boosting missile's 6 g could
+    add over the gap)."""
+    gap = later.first - earlier.last
+    if not -BREAK_GAP_S <= gap <= BREAK_GAP_S:
+        return False
+    last, first = earlier.records[-1], later.records[0]
+    ahead = np.array(last.position_ecef_m) + np.array(last.velocity_ecef_m_s) * gap
+    reach = BESIDE_KM * 1e3 + 0.5 * 60.0 * gap**2
+    return float(np.linalg.norm(np.array(first.position_ecef_m) - ahead)) <= reach
+
+
+def _join_continuations(objects: list[FlyingObject]) -> None:
+    """A track broken under thrust predicts another fall than its continuation (the motor
+    was still burning), so it matched nothing by impact: an object whose last track goes on
+    as another object's track joins that object (the one with the largest ballistic
+    coefficient, if several)."""
+    joined = True
+    while joined:
+        joined = False
+        for obj in objects:
+            last = max(obj.tracks, key=lambda t: t.last)
+            later = [
+                o
+                for o in objects
+                if o is not obj and any(_continues(last, t) for t in o.tracks)
+            ]
+            if later:
+                max(later, key=lambda o: o.beta_kg_m2 or 0.0).tracks.extend(obj.tracks)
+                objects.remove(obj)
+                joined = True
+                break
 
 
 def _match_alerts(objects: list[FlyingObject], alerts: list[Alert]) -> None:

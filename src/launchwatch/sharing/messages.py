@@ -86,6 +86,8 @@ class TrackReport(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag="
     launch: Ellipse | None = None
     sensors: list[Name] = []
     """Sensor identities: withheld unless the policy releases ``sensor-identities``."""
+    ballistic_coefficient_kg_m2: Annotated[float, msgspec.Meta(gt=0.0)] | None = None
+    """The tracker's estimate once observed (it tells a spent stage from a warhead)."""
 
 
 class ImpactReport(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag="impact"):

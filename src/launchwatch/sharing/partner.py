@@ -80,6 +80,7 @@ def track_report(u: TrackUpdate, rec: dict[str, Any] | None = None) -> TrackRepo
         covariance_ecef=rec["covariance_ecef"],
         phase=rec["phase"],
         launch=None if u.launch is None else _ellipse(u.launch),
+        ballistic_coefficient_kg_m2=rec["ballistic_coefficient_kg_m2"],
     )
 
 

@@ -1,0 +1,182 @@
+"""The whole job on one scenario, as the watch floor would do it: the flight simulated and
+seen by each partner's sensors, each partner's node tracking its own sensors and sharing
+under the release policy (the embedded bus, or NATS), the picture one partner then holds
+assessed against the launch record, and when each partner first heard what.
+
+Every step is the stage's own code, in this order:
+
+1. ``simulate``: the scenario's truth and every sensor's measurements (``OUT/run``);
+2. ``keys``: a signing key per partner with sensors in the scenario (``OUT/keys``, kept);
+3. ``node --partner ROK,JPN,USA``: the network (``OUT/state``: each node's store, as
+   ``launchwatch serve --state OUT/state`` shows it);
+4. the assessing partner's picture, its own reports and those released to it, as a tracks file
+   (``OUT/picture-ROK.jsonl``), and the scenario's reported claims filed in the record;
+5. ``assess``: the events of that picture, saved in the record (``OUT/record.sqlite`` unless
+   another is named).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from launchwatch.assessment.alert_rules import shipped_rules
+from launchwatch.assessment.assess import AssessedEvent, assess_tracks
+from launchwatch.assessment.saving import save_assessment
+from launchwatch.assessment.statements import statements
+from launchwatch.errors import InputError
+from launchwatch.measurements import format_time
+from launchwatch.node_command import add_sharing_parsers, run_network
+from launchwatch.record.claims_store import claims_for_launch, save_claims
+from launchwatch.record.database import Record, open_record
+from launchwatch.record.queries import list_launches
+from launchwatch.record.report_claims import ReportClaim
+from launchwatch.scenario import Claim, Scenario, load_scenario
+from launchwatch.sharing.keys import new_key
+from launchwatch.sharing.picture_tracks import write_picture_tracks
+from launchwatch.simulate import simulate
+
+__all__ = ["DEFAULT_SCENARIO", "DemoResult", "run_demo"]
+
+DEFAULT_SCENARIO = Path("scenarios/2025-01-06-hypersonic-irbm.toml")
+Step = Callable[[str, float, float], None]
+"""(what, done, total): progress of a step."""
+
+
+@dataclass
+class DemoResult:
+    scenario: Scenario
+    out: Path
+    events: list[AssessedEvent]
+    nodes: list[dict[str, Any]]
+    assessed_by: str
+    picture: dict[str, int]
+    timings_s: dict[str, float] = field(default_factory=dict)
+
+    def first_heard(self) -> list[dict[str, Any]]:
+        """Per receiving partner, when it first heard each partner's launch point, flight path
+        and impact point: seconds after the first measurement and after the launch."""
+        launch = self.events[0].event.launch_time if self.events else None
+        out = []
+        for n in self.nodes:
+            t0 = dt.datetime.fromisoformat(n["first_measurement_time"]).timestamp()
+            for h in n["first_heard_after_first_measurement_s"]:
+                at = t0 + h["after_s"]
+                out.append(
+                    {
+                        "partner": n["partner"],
+                        "from": h["from"],
+                        "what": h["what"],
+                        "time": format_time(at),
+                        "after_launch_s": None if launch is None else round(at - launch, 1),
+                    }
+                )
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "scenario": {"path": str(self.scenario.path), "name": self.scenario.settings.name},
+            "out": str(self.out),
+            "assessed_by": self.assessed_by,
+            "picture": self.picture,
+            "events": [{**a.to_json(), "statements": statements(a)} for a in self.events],
+            "shared": self.first_heard(),
+            "nodes": self.nodes,
+            "timings_s": {k: round(v, 2) for k, v in self.timings_s.items()},
+        }
+
+
+def _node_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="launchwatch")
+    add_sharing_parsers(parser.add_subparsers(dest="command"))
+    return parser.parse_args(["node", *argv])
+
+
+def _claims_of(c: Claim) -> list[ReportClaim]:
+    qualifier = "about" if "about" in c.text.lower() else ""
+    out = []
+    for name, value, unit in (
+        ("range_km", c.range_km, "km"),
+        ("apogee_km", c.apogee_km, "km"),
+        ("flight_time_s", c.flight_time_s, "s"),
+    ):
+        if value is not None:
+            out.append(ReportClaim(name, f"{value:,.1f} {unit}", value, qualifier, c.text))
+    return out
+
+
+def file_scenario_claims(record: Record, scenario: Scenario) -> int:
+    """The scenario's reported claims into the record, against the reported launch of its
+    day (once: a report already filed there is not filed again); returns how many."""
+    if not scenario.claims or not len(scenario.launch_times_s):
+        return 0
+    day = dt.datetime.fromtimestamp(min(scenario.launch_times_s), dt.UTC).date()
+    launches = list_launches(record, since=day - dt.timedelta(days=1), until=day)
+    filed = {c.report for c in claims_for_launch(record, launches[-1].id)} if launches else set()
+    stored = 0
+    for c in scenario.claims:
+        if c.source not in filed:
+            stored += save_claims(record, _claims_of(c), c.source, day)[1]
+    return stored
+
+
+def run_demo(
+    scenario_path: Path = DEFAULT_SCENARIO,
+    out: Path = Path("launchwatch-demo"),
+    *,
+    bus: str = "memory",
+    assessed_by: str = "ROK",
+    record_url: str | None = None,
+    speed: float = 0.0,
+    step: Step | None = None,
+) -> DemoResult:
+    report = step or (lambda _what, _done, _total: None)
+    timings: dict[str, float] = {}
+    scenario = load_scenario(scenario_path)
+    out.mkdir(parents=True, exist_ok=True)
+    t = time.perf_counter()
+    simulate(
+        scenario, out / "run", lambda what, done, total: report(f"simulate: {what}", done, total)
+    )
+    timings["simulate"] = time.perf_counter() - t
+    partners = sorted({s.owner for s in scenario.sensors})
+    if assessed_by not in partners:
+        raise InputError("--as", f"{assessed_by} has no sensor in {scenario_path}: {partners}")
+    for p in partners:
+        if not (out / "keys" / f"{p}.key").exists():
+            new_key(p, out / "keys")
+    state = out / "state"
+    for p in partners:  # a new run: the nodes start from empty stores and an empty mailbox
+        for stale in state.glob(f"{p}.sqlite*"):
+            stale.unlink()
+    for stale in state.glob("mailbox.sqlite*"):
+        stale.unlink()
+    t = time.perf_counter()
+    report("network", 0, 1)
+    run = out / "run"
+    argv = [str(run / "measurements.jsonl"), "--sensors", str(run / "sensors.toml")]
+    argv += ["--partner", ",".join(partners), "--keys", str(out / "keys"), "--state", str(state)]
+    argv += ["--bus", bus, "--speed", str(speed), "--linger-s", "1", "--json"]
+    nodes = run_network(_node_args(argv))
+    report("network", 1, 1)
+    timings["network"] = time.perf_counter() - t
+    t = time.perf_counter()
+    picture_path = out / f"picture-{assessed_by}.jsonl"
+    picture = write_picture_tracks(state, assessed_by, picture_path)
+    record = open_record(record_url or f"sqlite:///{out / 'record.sqlite'}")
+    try:
+        file_scenario_claims(record, scenario)
+        report("assess", 0, 1)
+        events = assess_tracks(picture_path, record, shipped_rules())
+        for a in events:
+            save_assessment(record, a)
+        report("assess", 1, 1)
+    finally:
+        record.close()
+    timings["assess"] = time.perf_counter() - t
+    return DemoResult(scenario, out, events, nodes, assessed_by, picture, timings)
