@@ -28,6 +28,7 @@ from launchwatch.node_command import (
     node_command,
 )
 from launchwatch.record_command import add_record_parser, record_command
+from launchwatch.report_command import add_report_parser, report_command
 from launchwatch.scenario import load_scenario
 from launchwatch.serve_command import add_serve_parser, serve_command
 from launchwatch.simulate import simulate
@@ -122,6 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     add_sharing_parsers(sub)
     add_serve_parser(sub)
     add_demo_parser(sub)
+    add_report_parser(sub)
     return p
 
 
@@ -361,6 +363,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "broker": broker_command,
             "serve": serve_command,
             "demo": demo_command,
+            "report": report_command,
         }
         try:
             return verbs[args.command](args)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,11 +38,19 @@ from launchwatch.record.database import Record, open_record
 from launchwatch.record.queries import list_launches
 from launchwatch.record.report_claims import ReportClaim
 from launchwatch.scenario import Claim, Scenario, load_scenario
+from launchwatch.service.partner_view import PartnerView
 from launchwatch.sharing.keys import new_key
 from launchwatch.sharing.picture_tracks import write_picture_tracks
 from launchwatch.simulate import simulate
 
-__all__ = ["DEFAULT_SCENARIO", "DemoResult", "run_demo"]
+__all__ = [
+    "DEFAULT_SCENARIO",
+    "DemoResult",
+    "checked_scenario",
+    "first_heard",
+    "run_demo",
+    "write_reports",
+]
 
 DEFAULT_SCENARIO = Path("scenarios/2025-01-06-hypersonic-irbm.toml")
 Step = Callable[[str, float, float], None]
@@ -59,23 +68,20 @@ class DemoResult:
     timings_s: dict[str, float] = field(default_factory=dict)
 
     def first_heard(self) -> list[dict[str, Any]]:
-        """Per receiving partner, when it first heard each partner's launch point, flight path
-        and impact point: seconds after the first measurement and after the launch."""
+        """Per receiving partner and sender, when it first heard the launch point, the flight
+        path, the impact point and an alert: see :func:`first_heard`."""
         launch = self.events[0].event.launch_time if self.events else None
+        partners = sorted({n["partner"] for n in self.nodes})
+        return first_heard(self.out / "state", partners, launch)
+
+    def node_alerts(self) -> list[dict[str, Any]]:
+        """The alerts each partner's node raised from its own rules, in the order raised."""
         out = []
         for n in self.nodes:
-            t0 = dt.datetime.fromisoformat(n["first_measurement_time"]).timestamp()
-            for h in n["first_heard_after_first_measurement_s"]:
-                at = t0 + h["after_s"]
-                out.append(
-                    {
-                        "partner": n["partner"],
-                        "from": h["from"],
-                        "what": h["what"],
-                        "time": format_time(at),
-                        "after_launch_s": None if launch is None else round(at - launch, 1),
-                    }
-                )
+            p = n["partner"]
+            for r in PartnerView(p, self.out / "state" / f"{p}.sqlite").reports():
+                if r["kind"] == "alert" and r["direction"] == "sent":
+                    out.append({"partner": p, "time": r["event_time"], **r["body"]})
         return out
 
     def to_json(self) -> dict[str, Any]:
@@ -86,9 +92,56 @@ class DemoResult:
             "picture": self.picture,
             "events": [{**a.to_json(), "statements": statements(a)} for a in self.events],
             "shared": self.first_heard(),
+            "node_alerts": self.node_alerts(),
             "nodes": self.nodes,
             "timings_s": {k: round(v, 2) for k, v in self.timings_s.items()},
         }
+
+
+def _what(report: dict[str, Any]) -> list[str]:
+    kind, body = report["kind"], report["body"]
+    if kind == "track":
+        return ["flight path", "launch point"] if body.get("launch") else ["flight path"]
+    return {"impact": ["impact point"], "event": ["launch point"], "alert": ["alert"]}.get(kind, [])
+
+
+def first_heard(
+    state: Path, partners: list[str], launch_time: float | None
+) -> list[dict[str, Any]]:
+    """When each partner first heard each other partner's launch point, flight path, impact
+    point and alert, from the nodes' stores: the first such report's event time (what the
+    sender knew, and when, in the scenario's time) plus its delivery on this machine (the
+    receiver's wall clock at admission less the sender's at queueing). The nodes run as fast
+    as they can, so the scenario's clock and the wall clock differ; this adds the one that
+    is the sharing's own to the one that is the flight's."""
+    queued: dict[str, float] = {}
+    for p in partners:
+        with sqlite3.connect(f"file:{state / f'{p}.sqlite'}?mode=ro", uri=True) as db:
+            queued.update(db.execute("SELECT message_id, MIN(queued_at) FROM outbox GROUP BY 1"))
+    out: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for p in partners:
+        with sqlite3.connect(f"file:{state / f'{p}.sqlite'}?mode=ro", uri=True) as db:
+            got = dict(db.execute("SELECT message_id, received_at FROM inbox"))
+        for r in PartnerView(p, state / f"{p}.sqlite").reports():  # in event-time order
+            if r["direction"] != "received" or r["message_id"] not in queued:
+                continue
+            for what in _what(r):
+                key = (p, r["sender"], what)
+                if key in out:
+                    continue
+                event = dt.datetime.fromisoformat(r["event_time"]).timestamp()
+                delivery = got[r["message_id"]] - queued[r["message_id"]]
+                out[key] = {
+                    "partner": p,
+                    "from": r["sender"],
+                    "what": what,
+                    "event_time": format_time(event),
+                    "delivery_s": round(delivery, 3),
+                    "after_launch_s": None
+                    if launch_time is None
+                    else round(event - launch_time + delivery, 1),
+                }
+    return sorted(out.values(), key=lambda h: (h["partner"], h["from"], h["what"]))
 
 
 def _node_args(argv: list[str]) -> argparse.Namespace:
@@ -125,6 +178,15 @@ def file_scenario_claims(record: Record, scenario: Scenario) -> int:
     return stored
 
 
+def checked_scenario(scenario_path: Path, assessed_by: str) -> Scenario:
+    """The scenario, if it reads and the assessing partner has sensors in it."""
+    scenario = load_scenario(scenario_path)
+    partners = sorted({s.owner for s in scenario.sensors})
+    if assessed_by not in partners:
+        raise InputError("--as", f"{assessed_by} has no sensor in {scenario_path}: {partners}")
+    return scenario
+
+
 def run_demo(
     scenario_path: Path = DEFAULT_SCENARIO,
     out: Path = Path("launchwatch-demo"),
@@ -137,16 +199,14 @@ def run_demo(
 ) -> DemoResult:
     report = step or (lambda _what, _done, _total: None)
     timings: dict[str, float] = {}
-    scenario = load_scenario(scenario_path)
+    scenario = checked_scenario(scenario_path, assessed_by)
+    partners = sorted({s.owner for s in scenario.sensors})
     out.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()
     simulate(
         scenario, out / "run", lambda what, done, total: report(f"simulate: {what}", done, total)
     )
     timings["simulate"] = time.perf_counter() - t
-    partners = sorted({s.owner for s in scenario.sensors})
-    if assessed_by not in partners:
-        raise InputError("--as", f"{assessed_by} has no sensor in {scenario_path}: {partners}")
     for p in partners:
         if not (out / "keys" / f"{p}.key").exists():
             new_key(p, out / "keys")
@@ -180,3 +240,24 @@ def run_demo(
         record.close()
     timings["assess"] = time.perf_counter() - t
     return DemoResult(scenario, out, events, nodes, assessed_by, picture, timings)
+
+
+def write_reports(result: DemoResult, directory: Path, record_url: str | None = None) -> list[Path]:
+    """Each event's report (:mod:`launchwatch.report`) in ``directory/EVENT/``, with when each
+    partner first heard what as more evidence; returns the HTML pages."""
+    from launchwatch.report import write_report
+
+    record = open_record(record_url or f"sqlite:///{result.out / 'record.sqlite'}")
+    heard = [
+        (f"{h['partner']} first heard {h['from']}'s {h['what']}",
+         f"+{h['after_launch_s']:.1f} s after launch (delivery {h['delivery_s'] * 1e3:.0f} ms)")
+        for h in result.first_heard()
+        if h["after_launch_s"] is not None
+    ]  # fmt: skip
+    try:
+        return [
+            write_report(a, directory / a.event.key, result.scenario.sensors, record, heard).html
+            for a in result.events
+        ]
+    finally:
+        record.close()

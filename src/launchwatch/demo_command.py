@@ -13,7 +13,13 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from launchwatch.demo import DEFAULT_SCENARIO, DemoResult, run_demo
+from launchwatch.demo import (
+    DEFAULT_SCENARIO,
+    DemoResult,
+    checked_scenario,
+    run_demo,
+    write_reports,
+)
 from launchwatch.record_command import RECORD_HELP
 from launchwatch.sharing.bus import BusUnavailableError
 
@@ -37,12 +43,15 @@ def add_demo_parser(sub: Any) -> None:
     d.add_argument("--as", dest="assessed_by", default="ROK", metavar="PARTNER",
                    help="whose picture is assessed (default ROK)")  # fmt: skip
     d.add_argument("--record", metavar="URL", help=RECORD_HELP + " (default: OUT/record.sqlite)")
+    d.add_argument("--report", metavar="DIR", help="write each event's report (HTML, PNG, "
+                   "GeoJSON, KML, CZML) into DIR/EVENT/")  # fmt: skip
     d.add_argument("--json", action="store_true", help="the whole result as one JSON document")
 
 
 def demo_command(args: argparse.Namespace) -> int:
     scenario = Path(args.scenario)
     out = Path(args.out)
+    checked_scenario(scenario, args.assessed_by)  # bad input named before any display starts
     try:
         if args.json:
             result = run_demo(scenario, out, bus=args.bus, assessed_by=args.assessed_by,
@@ -52,11 +61,14 @@ def demo_command(args: argparse.Namespace) -> int:
     except BusUnavailableError as exc:
         print(f"launchwatch: error: --bus: {exc}", file=sys.stderr)
         return 2
+    reports = write_reports(result, Path(args.report)) if args.report else []
     if args.json:
-        json.dump(result.to_json(), sys.stdout, indent=2)
+        json.dump({**result.to_json(), "reports": [str(p) for p in reports]}, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
         _print(result, Console())
+        for p in reports:
+            Console().print(f"  report: {p}", highlight=False)
     return 0
 
 
@@ -113,6 +125,18 @@ def _print(result: DemoResult, console: Console) -> None:
             cells.append("" if v is None else f"+{v:.1f} s")
         table.add_row(partner, sender, *cells)
     console.print(table)
+    console.print(
+        "  (the first report of each kind: its time in the flight, plus its delivery here)",
+        highlight=False,
+    )
+    for raised in result.node_alerts():
+        areas = ", ".join(raised["areas"])
+        what = f"ALERT {areas}" if raised["action"] == "alert-regions" else "inform"
+        console.print(
+            f"  {raised['partner']} node, {raised['time'][11:19]} UTC, {raised['rule_set']}: "
+            f"{what} — {raised['reason']} (track {raised['track']})",
+            highlight=False,
+        )
     t = result.timings_s
     console.print(
         f"  written to {result.out}/ (run/, state/, picture-{result.assessed_by}.jsonl, "

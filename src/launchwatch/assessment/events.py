@@ -188,9 +188,7 @@ def _join_continuations(objects: list[FlyingObject]) -> None:
         for obj in objects:
             last = max(obj.tracks, key=lambda t: t.last)
             later = [
-                o
-                for o in objects
-                if o is not obj and any(_continues(last, t) for t in o.tracks)
+                o for o in objects if o is not obj and any(_continues(last, t) for t in o.tracks)
             ]
             if later:
                 max(later, key=lambda o: o.beta_kg_m2 or 0.0).tracks.extend(obj.tracks)
