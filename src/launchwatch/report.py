@@ -149,35 +149,37 @@ def _map(a: AssessedEvent, f: _Flight, sensors: list[SensorSpec], path: Path) ->
     return _png(fig, path)
 
 
+def _dots(
+    x: FloatArray, y: FloatArray, labels: tuple[str, str, str], path: Path, log: bool = False
+) -> Path:
+    """One scatter of track updates: (x label, y label, title)."""
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    if x.size:
+        (ax.semilogy if log else ax.plot)(x, y, ".", ms=2, color="#d35400")
+    ax.set_xlabel(labels[0])
+    ax.set_ylabel(labels[1])
+    ax.set_title(labels[2], fontsize=10)
+    ax.grid(alpha=0.3, which="both")
+    return _png(fig, path)
+
+
 def _profiles(a: AssessedEvent, f: _Flight, out: Path) -> list[Path]:
     t0 = a.event.launch_time
     _, _, dist = _GEOD.inv(
         np.full(len(f.lat), a.event.launch_lon_deg), np.full(len(f.lat), a.event.launch_lat_deg),
         f.lon, f.lat,
     )  # fmt: skip
-    fig, ax = plt.subplots(figsize=(7, 3.5))
-    ax.plot(np.asarray(dist) / 1e3, f.alt_m / 1e3, ".", ms=2, color="#d35400")
-    ax.set_xlabel("down-range from the launch point (km)")
-    ax.set_ylabel("altitude (km)")
-    ax.set_title("altitude against down-range (track updates)", fontsize=10)
-    ax.grid(alpha=0.3)
-    first = _png(fig, out / "altitude_range.png")
-    fig, ax = plt.subplots(figsize=(7, 3.5))
-    ax.plot(f.times - t0, f.alt_m / 1e3, ".", ms=2, color="#d35400")
-    ax.set_xlabel("time since launch (s)")
-    ax.set_ylabel("altitude (km)")
-    ax.set_title("altitude against time", fontsize=10)
-    ax.grid(alpha=0.3)
-    second = _png(fig, out / "altitude_time.png")
-    fig, ax = plt.subplots(figsize=(7, 3.5))
-    if f.ellipse_times.size:
-        ax.semilogy(f.ellipse_times - t0, f.ellipse_major_km, ".", ms=2, color="#c0392b")
-    ax.set_xlabel("time since launch (s)")
-    ax.set_ylabel("95 % semi-major axis (km)")
-    ax.set_title("the impact ellipse as the track firms up", fontsize=10)
-    ax.grid(alpha=0.3, which="both")
-    third = _png(fig, out / "impact_ellipse.png")
-    return [first, second, third]
+    since = "time since launch (s)"
+    return [
+        _dots(np.asarray(dist) / 1e3, f.alt_m / 1e3,
+              ("down-range from the launch point (km)", "altitude (km)",
+               "altitude against down-range (track updates)"), out / "altitude_range.png"),
+        _dots(f.times - t0, f.alt_m / 1e3, (since, "altitude (km)", "altitude against time"),
+              out / "altitude_time.png"),
+        _dots(f.ellipse_times - t0, f.ellipse_major_km,
+              (since, "95 % semi-major axis (km)", "the impact ellipse as the track firms up"),
+              out / "impact_ellipse.png", log=True),
+    ]  # fmt: skip
 
 
 def _timeline(a: AssessedEvent, record: Record | None, path: Path) -> Path:
