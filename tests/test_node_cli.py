@@ -86,7 +86,7 @@ def test_the_whole_network_in_one_process(run_dir: Path, tmp_path: Path) -> None
     [
         (["--partner", "PRK"], "--partner: PRK is not a partner"),
         (["--partner", "rok"], "--partner: 'rok' is not a partner code"),
-        (["--partner", "ROK", "--bus", "amqp://x"], "--bus: use memory or nats://"),
+        (["--partner", "ROK", "--bus", "amqp://x"], "--bus: use memory, nats://"),
         (["--partner", "ROK", "--speed", "-1"], "--speed"),
         (["--partner", "ROK,ROK"], "named twice"),
         (["--partner", "ROK", "--bus", "nats://ROK:x@127.0.0.1:9"], "--bus: cannot connect"),
@@ -159,6 +159,44 @@ def test_a_node_on_nats_publishes_into_the_partners_streams(run_dir: Path, tmp_p
         assert asyncio.run(stored("LW_USA")) >= 1
         assert asyncio.run(stored("LW_JPN")) == 0
         assert summary["published"] == 2 * sum(summary["sent"].values())
+    finally:
+        server.stop()
+
+
+def test_the_whole_network_in_one_process_on_nats_each_partner_as_itself(
+    run_dir: Path, tmp_path: Path
+) -> None:
+    """With a broker's credentials file as --bus, each partner connects with its own user
+    (a partner's user may publish only as itself), so all three run in one process."""
+    import asyncio
+
+    import tomli_w
+
+    from launchwatch.sharing.nats_bus import provision_streams
+    from launchwatch.sharing.nats_server import LocalNatsServer
+
+    server = LocalNatsServer(tmp_path / "nats")
+    server.start()
+    try:
+        asyncio.run(provision_streams(server.url("admin"), ("ROK", "JPN", "USA")))
+        creds = tmp_path / "credentials.toml"
+        creds.write_text(tomli_w.dumps({p: [server.url(p)] for p in ("ROK", "JPN", "USA")}))
+        proc = run_cli(
+            *node(run_dir, "--partner", "ROK,JPN,USA", "--json", "--linger-s", "1"),
+            "--bus", creds, "--state", tmp_path / "state",
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        nodes = {n["partner"]: n for n in json.loads(proc.stdout)["nodes"]}
+        for p, n in nodes.items():
+            assert n["bus"].startswith("NATS JetStream")
+            assert n["rejected"] == {}
+            for sender, kinds in n["let_in_by_sender"].items():
+                assert sum(kinds.values()) == sum(nodes[sender]["sent"].values()), (p, sender)
+        missing = tmp_path / "none.toml"
+        missing.write_text("[other]\nx = 1\n")
+        proc = run_cli(*node(run_dir, "--partner", "ROK"), "--bus", missing)
+        assert_bad_input(proc)
+        assert "no URLs for ROK" in proc.stderr
     finally:
         server.stop()
 

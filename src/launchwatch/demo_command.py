@@ -38,7 +38,10 @@ def add_demo_parser(sub: Any) -> None:
     d.add_argument("scenario", nargs="?", default=str(DEFAULT_SCENARIO), metavar="SCENARIO.toml")
     d.add_argument("--out", default="launchwatch-demo", metavar="DIR", help="where it all goes")
     d.add_argument(
-        "--bus", default="memory", metavar="BUS", help="memory, or nats://USER:PASSWORD@HOST:PORT"
+        "--bus",
+        default="memory",
+        metavar="BUS",
+        help="memory, or a credentials.toml of launchwatch broker (NATS JetStream)",
     )
     d.add_argument("--as", dest="assessed_by", default="ROK", metavar="PARTNER",
                    help="whose picture is assessed (default ROK)")  # fmt: skip

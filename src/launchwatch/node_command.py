@@ -31,6 +31,7 @@ from launchwatch.sharing.node_store import NodeStore
 from launchwatch.sharing.own_sensors import write_own_sensors
 from launchwatch.sharing.partner import PartnerRun, ReplayClock
 from launchwatch.sharing.release_policy import ReleasePolicy, default_policy, load_policy
+from launchwatch.toml_input import read_toml
 from launchwatch.tracking.intake import Intake, Measurement, read_measurements
 from launchwatch.tracking.tracker import Tracker
 
@@ -72,8 +73,9 @@ def add_sharing_parsers(sub: Any) -> None:
         "--bus",
         default="memory",
         metavar="BUS",
-        help="memory (a mailbox file in --state, shared by the nodes of this machine) or "
-        "nats://USER:PASSWORD@HOST:PORT",
+        help="memory (a mailbox file in --state, shared by the nodes of this machine), "
+        "nats://USER:PASSWORD@HOST:PORT, or the credentials.toml of launchwatch broker (each "
+        "partner connects as itself: the way to run several partners in one process on NATS)",
     )
     n.add_argument("--keys", default="keys", metavar="DIR", help="PARTNER.key and every .pub")
     n.add_argument("--policy", metavar="FILE.toml", help="release policy (default: shipped)")
@@ -152,7 +154,15 @@ async def _bus(spec: str, partner: str, state: Path) -> Bus:
         return EmbeddedBus(state / "mailbox.sqlite")
     if spec.startswith("nats://"):
         return await NatsBus.connect(spec, partner)
-    raise InputError("--bus", f"use memory or nats://USER:PASSWORD@HOST:PORT, not {spec!r}")
+    if spec.endswith(".toml"):  # launchwatch broker's credentials: each partner its own user
+        urls = read_toml(Path(spec), "--bus").get(partner)
+        if not isinstance(urls, list) or not all(isinstance(u, str) for u in urls) or not urls:
+            raise InputError("--bus", f"{spec} has no URLs for {partner}")
+        return await NatsBus.connect(",".join(urls), partner)
+    raise InputError(
+        "--bus",
+        f"use memory, nats://USER:PASSWORD@HOST:PORT or a broker's credentials.toml, not {spec!r}",
+    )
 
 
 def node_command(args: argparse.Namespace) -> int:
