@@ -2,15 +2,6 @@
 // (the measured figures with their uncertainty, the claims of public reports, the source).
 "use strict";
 
-const params = new URLSearchParams(location.hash.slice(1));
-const token = params.get("token") || sessionStorage.getItem("launchwatch-token") || "";
-
-async function api(path) {
-  const r = await fetch(path, { headers: { Authorization: "Bearer " + token } });
-  const body = await r.json();
-  if (!r.ok) throw new Error(typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail));
-  return body;
-}
 
 function pm(v, s, unit, digits = 0) {
   return v.toLocaleString("en", { maximumFractionDigits: digits, minimumFractionDigits: digits }) + " ± " +
@@ -18,10 +9,9 @@ function pm(v, s, unit, digits = 0) {
 }
 
 async function start() {
-  if (token) sessionStorage.setItem("launchwatch-token", token);
   document.getElementById("partner").textContent = (await api("/api/me")).partner;
-  for (const a of document.querySelectorAll("nav a")) a.href += "#token=" + encodeURIComponent(token);
-  const ev = await api("/api/events/" + encodeURIComponent(params.get("id") || "0"));
+  linkPages();
+  const ev = await api("/api/events/" + encodeURIComponent(pageParams.get("id") || "0"));
   document.getElementById("title").textContent = "Event of " + ev.launch_time.slice(0, 19).replace("T", " ") + " UTC";
   const list = document.getElementById("statements");
   for (const s of ev.statements) {

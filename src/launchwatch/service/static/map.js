@@ -16,9 +16,7 @@ const PX_PER_KM = PX_PER_DEG / KX / 111.2; // north-south degree: 111.2 km
 const SVG = "http://www.w3.org/2000/svg";
 const ENDED_S = 20; // a track with no report for this long is drawn as ended
 
-const params = new URLSearchParams(location.hash.slice(1));
-let token = "";
-const run = params.get("run") || "";
+const run = pageParams.get("run") || "";
 let selected = null;
 let reports = []; // every report seen, by event time
 const seen = new Set(); // message ids
@@ -46,13 +44,6 @@ function el(name, attrs, parent) {
 function withRun(path) {
   if (!run) return path;
   return path + (path.includes("?") ? "&" : "?") + "run=" + encodeURIComponent(run);
-}
-
-async function api(path) {
-  const headers = token ? { Authorization: "Bearer " + token } : {};
-  const r = await fetch(path, { headers });
-  if (!r.ok) throw new Error(path + ": " + r.status + " " + (await r.text()));
-  return r.json();
 }
 
 function ringPath(ring) {
@@ -372,7 +363,6 @@ function tick() {
 async function start() {
   const svg = document.getElementById("map");
   svg.setAttribute("viewBox", "0 0 " + W + " " + H.toFixed(0));
-  token = params.get("token") || sessionStorage.getItem("launchwatch-token") || "";
   if (!token) {
     const form = document.getElementById("login");
     form.hidden = false;
@@ -383,16 +373,15 @@ async function start() {
     });
     return;
   }
-  sessionStorage.setItem("launchwatch-token", token);
   document.getElementById("partner").textContent = (await api("/api/me")).partner + (run ? " · run " + run : " · live network");
-  for (const a of document.querySelectorAll("nav a")) a.href += "#token=" + encodeURIComponent(token);
+  linkPages();
   await drawBackground();
   await loadHistory();
   const choice = document.getElementById("speed");
   choice.addEventListener("change", () => setMode(choice.value));
   document.getElementById("view").addEventListener("click", () => { view = view === "fit" ? "region" : "fit"; render(); });
   document.getElementById("replay").addEventListener("click", () => setMode(choice.value === "live" ? "60" : choice.value));
-  const wanted = params.get("replay");
+  const wanted = pageParams.get("replay");
   if (wanted) { choice.value = wanted; setMode(wanted); } else setMode("live");
   document.body.dataset.ready = "yes";
   setInterval(tick, 200);

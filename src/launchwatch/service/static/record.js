@@ -3,23 +3,12 @@
 "use strict";
 
 const SVG = "http://www.w3.org/2000/svg";
-const token = new URLSearchParams(location.hash.slice(1)).get("token") || sessionStorage.getItem("launchwatch-token") || "";
 
 function el(name, attrs, parent) {
   const e = document.createElementNS(SVG, name);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
   if (parent) parent.appendChild(e);
   return e;
-}
-
-async function api(path) {
-  const r = await fetch(path, { headers: { Authorization: "Bearer " + token } });
-  const body = await r.json();
-  if (!r.ok) {
-    const d = body.detail;
-    throw new Error(Array.isArray(d) ? d.map((x) => x.loc.slice(-1)[0] + ": " + x.msg).join("; ") : d);
-  }
-  return body;
 }
 
 function classOf(type) {
@@ -107,9 +96,8 @@ async function show() {
 }
 
 async function start() {
-  if (token) sessionStorage.setItem("launchwatch-token", token);
   document.getElementById("partner").textContent = (await api("/api/me")).partner;
-  for (const a of document.querySelectorAll("nav a")) a.href += "#token=" + encodeURIComponent(token);
+  linkPages();
   document.getElementById("filters").addEventListener("submit", (e) => { e.preventDefault(); show(); });
   const events = await api("/api/events");
   const list = document.getElementById("events");
