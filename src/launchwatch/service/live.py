@@ -18,7 +18,7 @@ from typing import Final
 
 from launchwatch.service.partner_view import Cursor, PartnerView
 
-__all__ = ["OVERFLOW", "Broadcast", "Subscription"]
+__all__ = ["OVERFLOW", "Broadcast", "Broadcasts", "Subscription"]
 
 OVERFLOW: Final = b"event: overflow\ndata: {}\n\n"
 

@@ -39,7 +39,6 @@ class Runs:
     def __init__(self, root: Path, scenarios: Path) -> None:
         self.root = root
         self.scenarios = scenarios
-        self._lock = threading.Lock()
 
     def scenario_names(self) -> list[str]:
         if not self.scenarios.is_dir():

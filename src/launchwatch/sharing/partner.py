@@ -31,6 +31,7 @@ from typing import Any
 import msgspec
 import numpy as np
 
+from launchwatch import earth
 from launchwatch.assessment.alert_rules import DECISION_STEP_S, RuleSet, judge_update
 from launchwatch.assessment.tracks_file import TrackRecord
 from launchwatch.sharing.fusion import FusedPicture
@@ -170,10 +171,13 @@ class PartnerRun:
             self.sent[kind] = self.sent.get(kind, 0) + 1
 
     def _report(self, u: TrackUpdate) -> None:
-        rec = track_record(u)
-        self._flown.setdefault(u.track, []).append((rec["lat_deg"], rec["lon_deg"]))
+        if self.rules is not None:  # the ground track flown, for the alert rules
+            lat, lon, _ = earth.ecef_to_geodetic(u.x[:3])
+            self._flown.setdefault(u.track, []).append((float(lat), float(lon)))
+        rec: dict[str, Any] | None = None  # the track record, made only when needed
         if u.time - self._last_track.get(u.track, -1e18) >= self.track_interval_s:
             self._last_track[u.track] = u.time
+            rec = track_record(u)
             report = track_report(u, rec)
             self._share(report, u.track, u.time)
             self.picture.add_track(self.node.partner, report, u.time)
@@ -182,7 +186,7 @@ class PartnerRun:
             impact = impact_report(u, u.impact)
             self._share(impact, u.track, u.impact_computed)
             self.picture.add_impact(self.node.partner, impact, u.impact_computed)
-            self._judge(u, rec)
+            self._judge(u, rec or track_record(u))
 
     def _judge(self, u: TrackUpdate, rec: dict[str, Any]) -> None:
         """Raise an alert report for each of the partner's rules that holds for the first
