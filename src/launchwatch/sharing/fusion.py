@@ -10,7 +10,9 @@ but a partner's new track may continue one that broke off); otherwise it starts 
 its own. Members silent for more than ``stale_s`` no longer take part in the fused state.
 Every report of a member is checked again against the object's other members; one that no
 longer gates with them (a stage that separated, missiles of a salvo that spread out) leaves
-and is associated afresh.
+and is associated afresh. Tracks whose ballistic coefficients are known (the partners share
+them once observed) and more than 4× apart are never one object: a spent stage and its
+warhead fly close together for tens of seconds after separation, within the gate.
 
 The partners' estimates are not independent (they may share a sensor's data, or each other's
 fused output), so they are combined by covariance intersection (Julier & Uhlmann 1997, "A
@@ -29,6 +31,7 @@ predictions, and says which partner made it.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -46,6 +49,9 @@ FloatArray = npt.NDArray[np.float64]
 GATE_6: Final = float(chi2.ppf(0.9999, 6))
 Q_BALLISTIC_M2_S3: Final = 1.0
 Q_BOOST_M2_S3: Final = 400.0
+DRAG_RATIO: Final = 4.0
+"""Known ballistic coefficients this many times apart are two bodies (the assessment's
+STAGE_BETA_FRACTION of 0.25)."""
 """Under thrust the ballistic prediction is off by the motor's push (tens of m/s²)."""
 
 
@@ -58,6 +64,8 @@ class PartnerTrack:
     P: FloatArray  # (6, 6)
     phase: str
     launch: Ellipse | None = None
+    beta_kg_m2: float | None = None
+    """The partner's estimate of the ballistic coefficient, once observed."""
     impact: ImpactReport | None = None
     impact_time: float = -math.inf
 
@@ -134,6 +142,7 @@ class FusedPicture:
             np.array(report.covariance_ecef, dtype=np.float64),
             report.phase,
             report.launch,
+            report.ballistic_coefficient_kg_m2,
         )
         obj = self._of.get(key)
         if obj is not None:
@@ -154,6 +163,8 @@ class FusedPicture:
         """Objects that turn out to be one (their tracks were first seen apart) become one."""
         for other in list(self.objects):
             if other is obj or abs(other.time - obj.time) > self.stale_s:
+                continue
+            if _apart_by_drag(obj.members.values(), other.members.values()):
                 continue
             live = {m.partner for m in obj.members.values() if obj.time - m.time <= self.break_s}
             if any(
@@ -188,6 +199,8 @@ class FusedPicture:
         for obj in self.objects:
             if abs(member.time - obj.time) > self.stale_s or self._holds_live(obj, member):
                 continue
+            if _apart_by_drag(obj.members.values(), [member]):
+                continue
             d2 = self._gate(obj.x, obj.P, obj.time, _phase(obj), member)
             if d2 <= GATE_6 and (best is None or d2 < best[0]):
                 best = (d2, obj)
@@ -215,6 +228,8 @@ class FusedPicture:
         ]
         if not others:
             return True
+        if _apart_by_drag(others, [member]):
+            return False
         x, P, t = self._combine(others)
         return self._gate(x, P, t, _phase(obj), member) <= GATE_6
 
@@ -243,6 +258,18 @@ class FusedPicture:
 
     def _fuse(self, obj: FusedObject) -> None:
         obj.x, obj.P, obj.time = self._combine(list(obj.members.values()))
+
+
+def _apart_by_drag(a: Iterable[PartnerTrack], b: Iterable[PartnerTrack]) -> bool:
+    """True if the ballistic coefficients the partners know say these are two bodies: more
+    than DRAG_RATIO apart (a spent stage tumbles at 1-2 t/m², a re-entry vehicle flies at
+    10 t/m² or more; the assessment tells them apart by the same factor). Unknown: no say."""
+    known_a = [m.beta_kg_m2 for m in a if m.beta_kg_m2]
+    known_b = [m.beta_kg_m2 for m in b if m.beta_kg_m2]
+    if not known_a or not known_b:
+        return False
+    ra, rb = max(known_a), max(known_b)
+    return max(ra, rb) > DRAG_RATIO * min(ra, rb)
 
 
 def _phase(obj: FusedObject) -> str:
