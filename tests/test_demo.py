@@ -126,3 +126,18 @@ def test_bad_demo_options_exit_2(tmp_path: Path) -> None:
     proc = run_cli("demo", SCENARIO, "--out", tmp_path / "o", "--as", "FRA")
     assert_bad_input(proc)
     assert "--as" in proc.stderr
+
+
+def test_the_report_verb_writes_up_a_tracks_file(demo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result, _ = demo
+    picture = result.out / "picture-ROK.jsonl"
+    record = f"sqlite:///{result.out / 'record.sqlite'}"
+    proc = run_cli("report", picture, "--out", tmp_path, "--record", record)
+    assert proc.returncode == 0, proc.stderr
+    key = result.events[0].event.key
+    assert f"{key}: " in proc.stdout
+    assert (tmp_path / key / "report.html").exists()
+    assert (tmp_path / key / "event.czml").exists()
+    proc = run_cli("report", picture, "--out", tmp_path, "--record", record, "--event", "E-x")
+    assert_bad_input(proc)
+    assert "--event: no event E-x" in proc.stderr

@@ -13,7 +13,6 @@ from launchwatch.assessment.assess import assess_tracks
 from launchwatch.errors import InputError
 from launchwatch.record.database import open_record
 from launchwatch.record_command import RECORD_HELP
-from launchwatch.report import write_report
 from launchwatch.scenario import load_sensors
 
 __all__ = ["add_report_parser", "report_command"]
@@ -34,6 +33,8 @@ def add_report_parser(sub: Any) -> None:
 
 
 def report_command(args: argparse.Namespace) -> int:
+    from launchwatch.report import write_report  # matplotlib: only when a report is made
+
     sensors = load_sensors(args.sensors) if args.sensors else []
     record = open_record(args.record)
     console = Console()
