@@ -103,7 +103,6 @@ def _png(fig: Any, path: Path) -> Path:
 
 def _map(a: AssessedEvent, f: _Flight, sensors: list[SensorSpec], path: Path) -> Path:
     m = a.farthest.measures
-    ring_lat, ring_lon = ellipse_points(m.impact)
     lats = np.concatenate([f.ground[:, 0], [a.event.launch_lat_deg]])
     lons = np.concatenate([f.ground[:, 1], [a.event.launch_lon_deg]])
     pad = 3.0
@@ -130,11 +129,9 @@ def _map(a: AssessedEvent, f: _Flight, sensors: list[SensorSpec], path: Path) ->
     ax.plot(f.ground[:n, 1], f.ground[:n, 0], color="#d35400", lw=1.8, label="tracked")
     ax.plot(f.ground[n:, 1], f.ground[n:, 0], color="#d35400", lw=1.2, ls=":",
             label="predicted from the last update")  # fmt: skip
-    ring = np.argsort(
-        np.arctan2(ring_lat[1:17] - m.impact.lat_deg, ring_lon[1:17] - m.impact.lon_deg)
-    )
+    ring = np.array(_ellipse_ring(a))  # the edge in order around it, (lon, lat)
     size = f"{m.impact.semi_major_km:.1f} × {m.impact.semi_minor_km:.1f} km"
-    ax.fill(ring_lon[1:17][ring], ring_lat[1:17][ring], color="#c0392b", alpha=0.5,
+    ax.fill(ring[:, 0], ring[:, 1], color="#c0392b", alpha=0.5,
             label=f"impact, 95 % ({size})")  # fmt: skip
     ax.plot(m.impact.lon_deg, m.impact.lat_deg, "x", color="#c0392b")
     ax.plot(a.event.launch_lon_deg, a.event.launch_lat_deg, "^", color="#1f77b4", ms=8,

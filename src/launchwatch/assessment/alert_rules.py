@@ -40,7 +40,7 @@ from launchwatch.assessment.events import FlyingObject
 from launchwatch.assessment.ground_track import object_records, predicted_paths
 from launchwatch.assessment.tracks_file import Ellipse, TrackRecord
 from launchwatch.errors import InputError
-from launchwatch.geography.countries import countries
+from launchwatch.geography.countries import countries, country_by_code
 from launchwatch.geography.places import nearest_places
 from launchwatch.geography.zones import KIND_CODES, zone_codes
 from launchwatch.toml_input import read_toml
@@ -152,9 +152,8 @@ def _decision_indices(times: FloatArray) -> list[int]:
 
 def _hits(rule: Rule, kind: npt.NDArray[np.intp], owner: npt.NDArray[np.intp]) -> BoolArray:
     """Which classified points are in one of the rule's zones of one of its countries."""
-    codes = {c.code: i for i, c in enumerate(countries())}
     return np.isin(kind, [KIND_CODES.index(z) for z in rule.zones]) & np.isin(
-        owner, [codes[c] for c in rule.countries]
+        owner, [country_by_code(c) for c in rule.countries]
     )
 
 
