@@ -66,13 +66,17 @@ class DemoResult:
     assessed_by: str
     picture: dict[str, int]
     timings_s: dict[str, float] = field(default_factory=dict)
+    _heard: list[dict[str, Any]] | None = field(default=None, init=False, repr=False)
 
     def first_heard(self) -> list[dict[str, Any]]:
         """Per receiving partner and sender, when it first heard the launch point, the flight
-        path, the impact point and an alert: see :func:`first_heard`."""
-        launch = self.events[0].event.launch_time if self.events else None
-        partners = sorted({n["partner"] for n in self.nodes})
-        return first_heard(self.out / "state", partners, launch)
+        path, the impact point and an alert: see :func:`first_heard` (read from the stores
+        once: the display, the JSON and the reports all ask)."""
+        if self._heard is None:
+            launch = self.events[0].event.launch_time if self.events else None
+            partners = sorted({n["partner"] for n in self.nodes})
+            self._heard = first_heard(self.out / "state", partners, launch)
+        return self._heard
 
     def node_alerts(self) -> list[dict[str, Any]]:
         """The alerts each partner's node raised from its own rules, in the order raised."""
