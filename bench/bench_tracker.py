@@ -10,7 +10,8 @@ and an ENU ``CartesianToElevationBearingRange`` radar model, both with analytic 
 (bench/peers.py), Mahalanobis gating and GNN (``GNNWith2DAssignment``), initiation after 3
 updates (``MultiMeasurementInitiator``) and deletion after 10 s without an update — the same
 policy as launchwatch's defaults. Each is scored with GOSPA (c = 5 km, p = 2) on a 1 s grid
-against the truth. Wall time is for tracking only (one core).
+against the truth. Wall time is for tracking only (one core): taking each tracker's picture
+after a scan, for the score, is not timed.
 """
 
 from __future__ import annotations
@@ -65,13 +66,14 @@ def gospa_mean(truth, estimates_by_time, grid):
 def run_launchwatch(sensors, epoch, radar, config=None):
     tracker = Tracker(sensors, epoch, config or TrackerConfig())
     snapshots = []
-    t0 = time.perf_counter()
+    elapsed = 0.0
     for scan in scans(radar):
+        t0 = time.perf_counter()
         tracker.process(scan)
-        live = [tr for tr in tracker.tracks if tr.confirmed]
-        pos = np.array([tr.estimate()[0][:3] for tr in live]).reshape(-1, 3)
-        snapshots.append((scan[0].time, pos))
-    elapsed = time.perf_counter() - t0
+        elapsed += time.perf_counter() - t0
+        # the picture at the scan time, for scoring (not timed)
+        _, x, _ = tracker.estimates(scan[0].time)
+        snapshots.append((scan[0].time, x[:, :3]))
     return elapsed, snapshots, tracker.stats.tracks_confirmed
 
 
@@ -119,8 +121,9 @@ def run_stone_soup(sensors, radar):
     )
     tracks: set = set()
     snapshots = []
-    t0 = time.perf_counter()
+    elapsed = 0.0
     for scan in scans(radar):
+        t0 = time.perf_counter()
         stamp = dt.datetime.fromtimestamp(scan[0].time, dt.UTC)
         model = models[scan[0].sensor]
         dets = {
@@ -141,9 +144,11 @@ def run_stone_soup(sensors, radar):
                 track.append(hyp.prediction)
         tracks -= deleter.delete_tracks(tracks)
         tracks |= initiator.initiate(dets - used, stamp)
+        elapsed += time.perf_counter() - t0
+        # every track is at the scan time (missed ones carry their prediction): not timed
         pos = np.array([to_lw(t.state_vector)[0, :3] for t in tracks]).reshape(-1, 3)
         snapshots.append((scan[0].time, pos))
-    return time.perf_counter() - t0, snapshots, len(tracks)
+    return elapsed, snapshots, len(tracks)
 
 
 def main() -> None:

@@ -21,13 +21,13 @@ Reference: NOAA, NASA, USAF (1976), *U.S. Standard Atmosphere, 1976*, NOAA-S/T 7
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 from scipy.interpolate import CubicSpline
 
-__all__ = ["UPPER_TABLE", "density_exact_kg_m3", "density_kg_m3"]
+__all__ = ["DENSITY_TABLE", "UPPER_TABLE", "DensityTable", "density_exact_kg_m3", "density_kg_m3"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -133,6 +133,22 @@ _TABLE_Z0_M: Final = -5000.0
 _TABLE_Z = np.arange(_TABLE_Z0_M, Z_MAX_M + _TABLE_STEP_M, _TABLE_STEP_M)
 _TABLE_LN_RHO = np.log(density_exact_kg_m3(_TABLE_Z))
 _TABLE_SLOPE = np.diff(_TABLE_LN_RHO) / _TABLE_STEP_M
+
+
+class DensityTable(NamedTuple):
+    """The fast table behind :func:`density_kg_m3`, for compiled code that repeats it."""
+
+    z0_m: float
+    step_m: float
+    ln_rho: FloatArray
+    slope: FloatArray
+    z_max_m: float
+    top_scale_height_m: float
+
+
+DENSITY_TABLE: Final = DensityTable(
+    _TABLE_Z0_M, _TABLE_STEP_M, _TABLE_LN_RHO, _TABLE_SLOPE, Z_MAX_M, _TOP_SCALE_HEIGHT_M
+)
 
 
 def density_kg_m3(altitude_m: npt.ArrayLike) -> FloatArray:

@@ -3,7 +3,9 @@
 Measurements arrive in time order (see intake); those of one sensor at one time form a scan.
 For each scan:
 
-1. predict every live track to the scan time (IMM over EKF or UKF steps, batched);
+1. predict to the scan time the tracks the sensor may see (IMM over EKF or UKF steps,
+   batched); a track is predicted only when a sensor may see it, so each IMM cycle spans the
+   time between the scans that concern it, not between any two scans of any sensor;
 2. for radar, gate the tracks the sensor can see against the scan's detections with the
    normalised innovation squared at χ²(0.9999), and assign by global nearest neighbour
    (``scipy.optimize.linear_sum_assignment`` on d² + ln|S|);
@@ -15,6 +17,10 @@ For each scan:
 
 Space infrared (lines of sight) updates tracks it gates with, and otherwise raises or extends a
 launch alert whose launch point is where the first line of sight meets the ellipsoid.
+
+The tracks' filter states live in one set of arrays (x (n, K, 8), P (n, K, 8, 8), μ (n, K) and
+each track's state time), row i for ``tracks[i]``; with the EKF the IMM cycle runs in the
+compiled kernels of ``imm_ekf``, with the UKF in the NumPy forms of ``kalman``.
 """
 
 from __future__ import annotations
@@ -31,18 +37,20 @@ from scipy.optimize import linear_sum_assignment
 from scipy.stats import chi2
 
 from launchwatch import earth
+from launchwatch.flight.dynamics import approximate_altitude_m
 from launchwatch.scenario import SensorSpec
 from launchwatch.sensors import in_sector, sensor_position
-from launchwatch.tracking import imm
+from launchwatch.tracking import imm, imm_ekf
 from launchwatch.tracking.impact import ImpactPrediction, predict_impacts, predict_launch_points
 from launchwatch.tracking.intake import Measurement
-from launchwatch.tracking.kalman import ekf_predict, ekf_update, ukf_predict, ukf_update
+from launchwatch.tracking.kalman import ukf_predict, ukf_update
 from launchwatch.tracking.motion import STATE_DIM
-from launchwatch.tracking.sensing import los_frame, los_model, radar_model, wrap_angle
+from launchwatch.tracking.sensing import los_frame, radar_model
 
 __all__ = ["LaunchAlert", "Track", "TrackUpdate", "Tracker", "TrackerConfig", "triangulate"]
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
 K: Final = len(imm.MODELS)
 D: Final = STATE_DIM
 
@@ -64,15 +72,16 @@ class TrackerConfig:
     launch_interval_s: float = 10.0
     """The back-propagated launch point changes slowly once a track is ballistic."""
     alert_join_urad: float = 2000.0
+    max_step_s: float = 1.0
+    """Longest RK4 step of a prediction (s)."""
 
 
 @dataclass
 class Track:
+    """A track's bookkeeping; its filter state is row ``tracks.index(track)`` of the tracker's
+    arrays."""
+
     id: str
-    x: FloatArray  # (K, D)
-    P: FloatArray  # (K, D, D)
-    mu: FloatArray  # (K,)
-    t: float
     created: float
     confirmed: bool = False
     hits: deque[bool] = field(default_factory=lambda: deque(maxlen=8))
@@ -86,14 +95,6 @@ class Track:
     impact_phase: str = ""
     """The phase when the impact prediction was made (under thrust it is a lower bound)."""
     launch_time: float = -math.inf
-
-    def estimate(self) -> tuple[FloatArray, FloatArray]:
-        x, P = imm.combine(self.x[None], self.P[None], self.mu[None])
-        return x[0], P[0]
-
-    @property
-    def phase(self) -> str:
-        return imm.MODELS[int(np.argmax(self.mu))]
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,17 @@ class Tracker:
         self._impact_batch_time = -math.inf
         self._gates: dict[int, float] = {}
         self._enu = {s.id: earth.enu_rotation(s.lat_deg, s.lon_deg) for s in self.sensors.values()}
+        # the filter states of all tracks, row i for tracks[i]
+        self._x = np.zeros((0, K, D))
+        self._P = np.zeros((0, K, D, D))
+        self._mu = np.zeros((0, K))
+        self._t = np.zeros(0)
+        self._born: list[tuple[Track, FloatArray, FloatArray, FloatArray, float]] = []
+        imm_cfg = config.imm
+        self._stay = np.asarray(imm_cfg.stay, dtype=np.float64)
+        self._q = np.asarray(imm_cfg.q_m2_s3, dtype=np.float64)
+        self._q_jerk = np.asarray(imm_cfg.q_jerk, dtype=np.float64)
+        self._thrust = np.asarray(imm_cfg.thrust, dtype=np.bool_)
 
     # -- the loop ---------------------------------------------------------------------------
 
@@ -176,50 +188,80 @@ class Tracker:
         self.stats.scans += 1
         spec = self.sensors[scan[0].sensor]
         t = scan[0].time
-        self._predict_all(t)
         if spec.type == "radar":
             updates = self._radar_scan(spec, t, scan)
         else:
             updates = self._los_scan(spec, t, scan)
+        self._add_born()
         self._manage(t)
         if t - self._impact_batch_time >= self.config.impact_interval_s:
             # one batch for every confirmed track: the sigma points of all tracks fly together
             self._impact_batch_time = t
-            self._refresh_impacts([tr for tr in self.tracks if tr.confirmed], t)
+            self._refresh_impacts(t)
         return updates
+
+    def estimates(self, t: float) -> tuple[list[Track], FloatArray, FloatArray]:
+        """The confirmed tracks and their combined estimates (n, 8), (n, 8, 8) predicted to
+        time t, without changing the tracks (a picture for display or scoring)."""
+        rows = np.array([i for i, tr in enumerate(self.tracks) if tr.confirmed], dtype=np.intp)
+        x, P, mu = self._x[rows], self._P[rows], self._mu[rows]
+        local = np.arange(rows.size, dtype=np.intp)
+        self._predict_states(x, P, mu, local, np.maximum(t - self._t[rows], 0.0))
+        xc, Pc = imm_ekf.combine(x, P, mu, local)
+        return [self.tracks[i] for i in rows.tolist()], xc, Pc
 
     def _gate(self, dof: int) -> float:
         if dof not in self._gates:
             self._gates[dof] = float(chi2.ppf(self.config.gate_probability, dof))
         return self._gates[dof]
 
+    def _phase(self, row: int) -> str:
+        return imm.MODELS[int(np.argmax(self._mu[row]))]
+
     # -- prediction -------------------------------------------------------------------------
 
-    def _predict_all(self, t: float) -> None:
-        live = [tr for tr in self.tracks if t > tr.t]
-        if not live:
+    def _predict(self, rows: IntArray, t: float) -> None:
+        """Bring track rows to time t (those already there are left alone)."""
+        if rows.size:
+            self._predict_states(self._x, self._P, self._mu, rows, t - self._t[rows])
+            self._t[rows] = t
+
+    def _predict_states(
+        self, x: FloatArray, P: FloatArray, mu: FloatArray, rows: IntArray, dt: FloatArray
+    ) -> None:
+        """One IMM prediction of x, P, μ at rows by dt (each), in place."""
+        cfg = self.config
+        if cfg.filter == "ekf":
+            imm_ekf.predict(
+                x,
+                P,
+                mu,
+                rows,
+                np.ascontiguousarray(dt, dtype=np.float64),
+                self._stay,
+                self._q,
+                cfg.imm.q_kappa,
+                self._q_jerk,
+                self._thrust,
+                cfg.max_step_s,
+            )
             return
-        x = np.stack([tr.x for tr in live])
-        P = np.stack([tr.P for tr in live])
-        mu = np.stack([tr.mu for tr in live])
-        dt = np.array([t - tr.t for tr in live])
-        T = self.config.imm.transition(dt)
-        x0, P0, c = imm.mix(x, P, mu, T)
-        n = len(live)
-        cfg = self.config.imm
-        step = ekf_predict if self.config.filter == "ekf" else ukf_predict
-        xp, Pp = step(
+        move = rows[dt > 0]
+        if not move.size:
+            return
+        step = dt[dt > 0]
+        n = move.size
+        x0, P0, c = imm.mix(x[move], P[move], mu[move], cfg.imm.transition(step))
+        xp, Pp = ukf_predict(
             x0.reshape(n * K, D),
             P0.reshape(n * K, D, D),
-            np.repeat(dt, K),
-            np.tile(np.asarray(cfg.q_m2_s3), n),
-            cfg.q_kappa,
-            np.tile(np.asarray(cfg.q_jerk), n),
-            np.tile(np.asarray(cfg.thrust), n),
+            np.repeat(step, K),
+            np.tile(self._q, n),
+            cfg.imm.q_kappa,
+            np.tile(self._q_jerk, n),
+            np.tile(self._thrust, n),
         )
-        xp, Pp = xp.reshape(n, K, D), Pp.reshape(n, K, D, D)
-        for i, tr in enumerate(live):
-            tr.x, tr.P, tr.mu, tr.t = xp[i], Pp[i], c[i], t
+        x[move], P[move], mu[move] = xp.reshape(n, K, D), Pp.reshape(n, K, D, D), c
 
     # -- radar ------------------------------------------------------------------------------
 
@@ -235,12 +277,35 @@ class Tracker:
         return s[0], sv[0], R
 
     def _visible(
-        self, spec: SensorSpec, s: FloatArray, R: FloatArray, xc: FloatArray
-    ) -> FloatArray:
-        enu = (xc[:, :3] - s) @ R.T
+        self,
+        spec: SensorSpec,
+        s: FloatArray,
+        R: FloatArray,
+        r: FloatArray,
+        margin_m: float = 0.0,
+        margin_deg: float = 0.0,
+    ) -> npt.NDArray[np.bool_]:
+        """Which positions r (n, 3) the radar could see: in range, above its lowest elevation
+        less 1°, in its sector; wider by the margins where r is only an extrapolation."""
+        enu = (r - s) @ R.T
         az, el, rng = earth.enu_to_aer(enu)
-        ok = (rng <= spec.max_range_km * 1e3) & (el >= spec.min_elevation_deg - 1.0)
-        return np.asarray(ok & in_sector(spec, az))
+        ok = (rng <= spec.max_range_km * 1e3 + margin_m) & (
+            el >= spec.min_elevation_deg - 1.0 - margin_deg
+        )
+        sector = in_sector(spec, az)
+        if margin_deg > 0:
+            sector |= in_sector(spec, az + margin_deg) | in_sector(spec, az - margin_deg)
+        return np.asarray(ok & sector)
+
+    def _may_see(self, spec: SensorSpec, s: FloatArray, R: FloatArray, t: float) -> IntArray:
+        """Rows of the tracks the radar may see at t, from each track's state extrapolated in a
+        straight line (at most a few seconds: gravity and thrust bend it by under ~3 km, inside
+        the margins); the exact test follows the prediction."""
+        if not self.tracks:
+            return np.zeros(0, dtype=np.intp)
+        rv = np.einsum("nk,nkd->nd", self._mu, self._x[:, :, :6])
+        r = rv[:, :3] + rv[:, 3:6] * (t - self._t)[:, None]
+        return np.flatnonzero(self._visible(spec, s, R, r, margin_m=20e3, margin_deg=1.0))
 
     def _radar_scan(self, spec: SensorSpec, t: float, scan: list[Measurement]) -> list[TrackUpdate]:
         with_rate = spec.sigma_range_rate_m_s is not None and all(m.has_range_rate for m in scan)
@@ -256,35 +321,20 @@ class Tracker:
         ][:mdim]
         Rm = np.diag(np.square(np.maximum(sig, 1e-9)))
         s, sv, R = self._sensor_state(spec, t)
-        tracks = self.tracks
         assigned_meas: set[int] = set()
         gated_meas: set[int] = set()
         updates: list[TrackUpdate] = []
-        if tracks:
-            xc, Pc = imm.combine(
-                np.stack([tr.x for tr in tracks]),
-                np.stack([tr.P for tr in tracks]),
-                np.stack([tr.mu for tr in tracks]),
-            )
-            see = np.flatnonzero(self._visible(spec, s, R, xc))
+        near = self._may_see(spec, s, R, t)
+        if near.size:
+            self._predict(near, t)
+            xc, Pc = imm_ekf.combine(self._x, self._P, self._mu, near)
+            seen = self._visible(spec, s, R, xc[:, :3])
+            see, xc, Pc = near[seen], xc[seen], Pc[seen]
             if see.size:
-                n = see.size
-                h, H = radar_model(
-                    xc[see],
-                    np.tile(s, (n, 1)),
-                    np.tile(sv, (n, 1)),
-                    np.tile(R, (n, 1, 1)),
-                    with_rate,
-                )
-                S = H @ Pc[see] @ np.swapaxes(H, 1, 2) + Rm
-                Sinv = np.linalg.inv(S)
-                y = z[None, :, :] - h[:, None, :]
-                y[:, :, 1] = wrap_angle(y[:, :, 1])
-                d2 = np.einsum("tmi,tij,tmj->tm", y, Sinv, y)
-                gate = self._gate(mdim)
-                _, logdet = np.linalg.slogdet(S)
-                cost = np.where(d2 < gate, d2 + logdet[:, None], 1e12)
-                gated_meas = set(np.flatnonzero((d2 < gate).any(axis=0)).tolist())
+                d2, logdet = imm_ekf.radar_gate(xc, Pc, z, s, sv, R, Rm)
+                inside = d2 < self._gate(mdim)
+                cost = np.where(inside, d2 + logdet[:, None], 1e12)
+                gated_meas = set(np.flatnonzero(inside.any(axis=0)).tolist())
                 rows, cols = linear_sum_assignment(cost)
                 pairs = [
                     (int(see[r]), int(c))
@@ -292,9 +342,9 @@ class Tracker:
                     if cost[r, c] < 1e12
                 ]
                 hit_tracks = {p[0] for p in pairs}
-                shadowed = set(see[(d2 < gate).any(axis=1)].tolist()) - hit_tracks
+                shadowed = set(see[inside.any(axis=1)].tolist()) - hit_tracks
                 for i in see.tolist():
-                    tr = tracks[i]
+                    tr = self.tracks[i]
                     if i in shadowed:
                         # its gate held a detection another track took: two objects the
                         # sensor did not resolve, not a miss
@@ -304,21 +354,9 @@ class Tracker:
                 if pairs:
                     updates = self._update_radar(pairs, z, Rm, s, sv, R, with_rate, spec, t)
                     assigned_meas = {p[1] for p in pairs}
-        for j in range(len(scan)):
-            if j not in assigned_meas and j not in gated_meas:
-                self._start_track(spec, t, scan[j], s, R)
+        fresh = [m for j, m in enumerate(scan) if j not in assigned_meas and j not in gated_meas]
+        self._start_tracks(spec, t, fresh, s, R)
         return updates
-
-    def _stacked(
-        self, pairs: list[tuple[int, int]]
-    ) -> tuple[list[Track], FloatArray, FloatArray, FloatArray]:
-        """The paired tracks and their model states, covariances (one row per track and
-        model) and model probabilities, for a batched update."""
-        tracks = [self.tracks[i] for i, _ in pairs]
-        n = len(tracks)
-        x = np.stack([tr.x for tr in tracks]).reshape(n * K, D)
-        P = np.stack([tr.P for tr in tracks]).reshape(n * K, D, D)
-        return tracks, x, P, np.stack([tr.mu for tr in tracks])
 
     def _update_radar(
         self,
@@ -332,28 +370,29 @@ class Tracker:
         spec: SensorSpec,
         t: float,
     ) -> list[TrackUpdate]:
-        tracks, x, P, c = self._stacked(pairs)
-        n = len(tracks)
-        zz = np.repeat(z[[j for _, j in pairs]], K, axis=0)
-        sK, svK, RK = np.tile(s, (n * K, 1)), np.tile(sv, (n * K, 1)), np.tile(R, (n * K, 1, 1))
-        RmK = np.broadcast_to(Rm, (n * K, *Rm.shape))
+        rows = np.array([i for i, _ in pairs], dtype=np.intp)
+        zr = np.ascontiguousarray(z[[j for _, j in pairs]])
         if self.config.filter == "ekf":
-            h, H = radar_model(x, sK, svK, RK, with_rate)
-            y = zz - h
-            y[:, 1] = wrap_angle(y[:, 1])
-            x1, P1, S = ekf_update(x, P, y, H, RmK)
+            imm_ekf.radar_update(self._x, self._P, self._mu, rows, zr, s, sv, R, Rm)
         else:
+            n = rows.size
+            x, P = self._x[rows].reshape(n * K, D), self._P[rows].reshape(n * K, D, D)
+            sK, svK = np.tile(s, (n * K, 1)), np.tile(sv, (n * K, 1))
+            RK = np.tile(R, (n * K, 1, 1))
             x1, P1, y, S = ukf_update(
                 x,
                 P,
-                zz,
+                np.repeat(zr, K, axis=0),
                 lambda pts, own: radar_model(pts, sK[own], svK[own], RK[own], with_rate)[0],
-                RmK,
+                np.broadcast_to(Rm, (n * K, *Rm.shape)),
                 (1,),
             )
-        mdim = y.shape[1]
-        mu = imm.update_probabilities(c, y.reshape(n, K, mdim), S.reshape(n, K, mdim, mdim))
-        return self._store(tracks, x1.reshape(n, K, D), P1.reshape(n, K, D, D), mu, spec, t)
+            m = y.shape[1]
+            self._mu[rows] = imm.update_probabilities(
+                self._mu[rows], y.reshape(n, K, m), S.reshape(n, K, m, m)
+            )
+            self._x[rows], self._P[rows] = x1.reshape(n, K, D), P1.reshape(n, K, D, D)
+        return self._store(rows, spec, t)
 
     # -- infrared ---------------------------------------------------------------------------
 
@@ -366,20 +405,12 @@ class Tracker:
         updates: list[TrackUpdate] = []
         used: set[int] = set()
         if self.tracks:
-            xc, Pc = imm.combine(
-                np.stack([tr.x for tr in self.tracks]),
-                np.stack([tr.P for tr in self.tracks]),
-                np.stack([tr.mu for tr in self.tracks]),
-            )
-            n, m = len(self.tracks), len(scan)
-            # residuals of every track against every line of sight, in each LOS's frame
-            xt = np.repeat(xc, m, axis=0)
-            ft = np.tile(frame, (n, 1, 1))
-            h, H = los_model(xt, np.tile(s, (n * m, 1)), ft)
-            S = H @ np.repeat(Pc, m, axis=0) @ np.swapaxes(H, 1, 2) + Rm
-            d2 = np.einsum("ki,kij,kj->k", h, np.linalg.inv(S), h).reshape(n, m)
-            gate = self._gate(2)
-            cost = np.where(d2 < gate, d2, 1e12)
+            # a satellite in view of the region may see every track: all are predicted
+            every = np.arange(len(self.tracks), dtype=np.intp)
+            self._predict(every, t)
+            xc, Pc = imm_ekf.combine(self._x, self._P, self._mu, every)
+            d2 = imm_ekf.los_gate(xc, Pc, frame, s, Rm)
+            cost = np.where(d2 < self._gate(2), d2, 1e12)
             rows, cols = linear_sum_assignment(cost)
             pairs = [(int(r), int(c)) for r, c in zip(rows, cols, strict=True) if cost[r, c] < 1e12]
             if pairs:
@@ -399,18 +430,14 @@ class Tracker:
         spec: SensorSpec,
         t: float,
     ) -> list[TrackUpdate]:
-        tracks, x, P, c = self._stacked(pairs)
-        n = len(tracks)
-        fr = np.repeat(frame[[j for _, j in pairs]], K, axis=0)
-        sK = np.tile(s, (n * K, 1))
-        RmK = np.broadcast_to(Rm, (n * K, 2, 2))
-        h, H = los_model(x, sK, fr)
-        x1, P1, S = ekf_update(x, P, -h, H, RmK)
-        mu = imm.update_probabilities(c, -h.reshape(n, K, 2), S.reshape(n, K, 2, 2))
-        for tr in tracks:
-            tr.hits.append(True)
-            tr.misses = 0
-        return self._store(tracks, x1.reshape(n, K, D), P1.reshape(n, K, D, D), mu, spec, t)
+        rows = np.array([i for i, _ in pairs], dtype=np.intp)
+        frames = np.ascontiguousarray(frame[[j for _, j in pairs]])
+        # lines of sight are nearly linear in the state: the EKF update serves both filters
+        imm_ekf.los_update(self._x, self._P, self._mu, rows, frames, s, Rm)
+        for i in rows.tolist():
+            self.tracks[i].hits.append(True)
+            self.tracks[i].misses = 0
+        return self._store(rows, spec, t)
 
     def _alert(self, spec: SensorSpec, t: float, u: FloatArray, s: FloatArray) -> None:
         for a in self.alerts:
@@ -475,31 +502,22 @@ class Tracker:
 
     # -- bookkeeping ------------------------------------------------------------------------
 
-    def _store(
-        self,
-        tracks: list[Track],
-        x: FloatArray,
-        P: FloatArray,
-        mu: FloatArray,
-        spec: SensorSpec,
-        t: float,
-    ) -> list[TrackUpdate]:
+    def _store(self, rows: IntArray, spec: SensorSpec, t: float) -> list[TrackUpdate]:
         out = []
-        for i, tr in enumerate(tracks):
-            tr.x, tr.P, tr.mu = x[i], P[i], mu[i]
+        for i in rows.tolist():
+            tr = self.tracks[i]
             tr.last_update = t
             tr.updates += 1
             tr.sensors.add(spec.id)
             self.stats.updates += 1
-        for tr in tracks:
             if not tr.confirmed and self._confirmable(tr):
                 tr.confirmed = True
                 self.stats.tracks_confirmed += 1
-        shown = [i for i, tr in enumerate(tracks) if tr.confirmed]
-        if shown:
-            xc, Pc = imm.combine(x[shown], P[shown], mu[shown])
-            for k, i in enumerate(shown):
-                tr = tracks[i]
+        shown = np.array([i for i in rows.tolist() if self.tracks[i].confirmed], dtype=np.intp)
+        if shown.size:
+            xc, Pc = imm_ekf.combine(self._x, self._P, self._mu, shown)
+            for k, i in enumerate(shown.tolist()):
+                tr = self.tracks[i]
                 out.append(
                     TrackUpdate(
                         t,
@@ -507,8 +525,8 @@ class Tracker:
                         spec.id,
                         xc[k],
                         Pc[k],
-                        tr.mu.copy(),
-                        tr.phase,
+                        self._mu[i].copy(),
+                        self._phase(i),
                         tr.impact,
                         tr.launch,
                         tr.impact_time,
@@ -523,14 +541,15 @@ class Tracker:
         recent = list(tr.hits)[-self.config.confirm_window :]
         return sum(recent) >= self.config.confirm_hits
 
-    def _refresh_impacts(self, tracks: list[Track], t: float) -> None:
+    def _refresh_impacts(self, t: float) -> None:
         cfg = self.config
         # a prediction is due every impact_interval_s, or every 2 % of the time left to
         # impact when that is longer: far from impact the prediction changes slowly
         due = [
-            tr
-            for tr in tracks
-            if tr.last_update > tr.impact_time
+            i
+            for i, tr in enumerate(self.tracks)
+            if tr.confirmed
+            and tr.last_update > tr.impact_time
             and t - tr.impact_time
             >= max(
                 cfg.impact_interval_s,
@@ -539,75 +558,81 @@ class Tracker:
         ]
         if not due:
             return
-        est = [tr.estimate() for tr in due]
-        x = np.stack([e[0] for e in est])
-        P = np.stack([e[1] for e in est])
-        times = np.full(len(due), t)
-        for tr, p in zip(due, predict_impacts(x, P, times), strict=True):
-            tr.impact, tr.impact_time, tr.impact_phase = p, t, tr.phase
-        back = [i for i, tr in enumerate(due) if t - tr.launch_time >= cfg.launch_interval_s]
+        rows = np.array(due, dtype=np.intp)
+        x, P = imm_ekf.combine(self._x, self._P, self._mu, rows)
+        # each track's estimate is valid at its own state time (its last prediction)
+        times = self._t[rows]
+        tracks = [self.tracks[i] for i in due]
+        for i, tr, p in zip(due, tracks, predict_impacts(x, P, times), strict=True):
+            tr.impact, tr.impact_time, tr.impact_phase = p, t, self._phase(i)
+        back = [k for k, tr in enumerate(tracks) if t - tr.launch_time >= cfg.launch_interval_s]
         if back:
             launches = predict_launch_points(x[back], P[back], times[back])
-            for i, q in zip(back, launches, strict=True):
-                due[i].launch, due[i].launch_time = q, t
+            for k, q in zip(back, launches, strict=True):
+                tracks[k].launch, tracks[k].launch_time = q, t
 
-    def _start_track(
-        self, spec: SensorSpec, t: float, m: Measurement, s: FloatArray, R: FloatArray
+    def _start_tracks(
+        self, spec: SensorSpec, t: float, ms: list[Measurement], s: FloatArray, R: FloatArray
     ) -> None:
+        """A tentative track from each detection: position and its covariance from the
+        measurement's through the inverse radar model's Jacobian; velocity along the line of
+        sight from the range-rate if measured, else unknown."""
+        if not ms:
+            return
         cfg = self.config
-        enu = earth.aer_to_enu(
-            math.degrees(m.azimuth_rad), math.degrees(m.elevation_rad), m.range_m
-        )
-        pos = s + R.T @ enu
-        # position covariance from the measurement's through the inverse model's Jacobian
-        ca, sa = math.cos(m.azimuth_rad), math.sin(m.azimuth_rad)
-        ce, se = math.cos(m.elevation_rad), math.sin(m.elevation_rad)
-        rng = m.range_m
-        J = np.array(
+        az = np.array([m.azimuth_rad for m in ms])
+        el = np.array([m.elevation_rad for m in ms])
+        rng = np.array([m.range_m for m in ms])
+        ca, sa, ce, se = np.cos(az), np.sin(az), np.cos(el), np.sin(el)
+        enu = np.stack([rng * ce * sa, rng * ce * ca, rng * se], axis=1)
+        pos = s + enu @ R  # R.T @ enu per row
+        n = len(ms)
+        J = np.zeros((n, 3, 3))
+        J[:, 0] = np.stack([ce * sa, rng * ce * ca, -rng * se * sa], axis=1)
+        J[:, 1] = np.stack([ce * ca, -rng * ce * sa, -rng * se * ca], axis=1)
+        J[:, 2] = np.stack([se, np.zeros(n), rng * ce], axis=1)
+        sig = np.square(
             [
-                [ce * sa, rng * ce * ca, -rng * se * sa],
-                [ce * ca, -rng * ce * sa, -rng * se * ca],
-                [se, 0.0, rng * ce],
+                spec.sigma_range_m,
+                math.radians(spec.sigma_azimuth_deg),
+                math.radians(spec.sigma_elevation_deg),
             ]
         )
-        sig = np.diag(
-            [
-                spec.sigma_range_m**2,
-                math.radians(spec.sigma_azimuth_deg) ** 2,
-                math.radians(spec.sigma_elevation_deg) ** 2,
-            ]
-        )
-        Ppos = R.T @ J @ sig @ J.T @ R
-        vel = np.zeros(3)
-        Pvel = np.eye(3) * cfg.initial_speed_sigma_m_s**2
-        if m.has_range_rate:
-            los = (pos - s) / np.linalg.norm(pos - s)
-            vel = los * m.range_rate_m_s
-        x = np.concatenate([pos, vel, [0.0, 0.0]])
-        P = np.zeros((D, D))
-        P[:3, :3] = Ppos + np.eye(3) * 1.0
-        P[3:6, 3:6] = Pvel
-        P[6, 6] = cfg.initial_log_kappa_sigma**2
-        P[7, 7] = cfg.initial_thrust_sigma_m_s2**2
+        RJ = R.T @ J  # (n, 3, 3)
+        x = np.zeros((n, D))
+        x[:, :3] = pos
+        rate = np.array([m.range_rate_m_s if m.has_range_rate else 0.0 for m in ms])
+        x[:, 3:6] = (pos - s) / rng[:, None] * rate[:, None]
+        P = np.zeros((n, D, D))
+        P[:, :3, :3] = np.einsum("nij,j,nkj->nik", RJ, sig, RJ) + np.eye(3)
+        P[:, 3:6, 3:6] = np.eye(3) * cfg.initial_speed_sigma_m_s**2
+        P[:, 6, 6] = cfg.initial_log_kappa_sigma**2
+        P[:, 7, 7] = cfg.initial_thrust_sigma_m_s2**2
         mu = np.array([0.3, 0.5, 0.2])
-        tr = Track(
-            f"T{self._next_id}", np.tile(x, (K, 1)), np.tile(P, (K, 1, 1)), mu, t, t, last_update=t
-        )
-        tr.hits.append(True)
-        tr.sensors.add(spec.id)
-        self._next_id += 1
-        self.tracks.append(tr)
-        self.stats.tracks_started += 1
+        for i in range(n):
+            tr = Track(f"T{self._next_id}", t, last_update=t)
+            tr.hits.append(True)
+            tr.sensors.add(spec.id)
+            self._next_id += 1
+            # joins the arrays after the scan (its detection is not gated again in this scan)
+            self._born.append((tr, np.tile(x[i], (K, 1)), np.tile(P[i], (K, 1, 1)), mu, t))
+        self.stats.tracks_started += n
+
+    def _add_born(self) -> None:
+        if not self._born:
+            return
+        self.tracks.extend(b[0] for b in self._born)
+        self._x = np.concatenate([self._x, np.stack([b[1] for b in self._born])])
+        self._P = np.concatenate([self._P, np.stack([b[2] for b in self._born])])
+        self._mu = np.concatenate([self._mu, np.stack([b[3] for b in self._born])])
+        self._t = np.concatenate([self._t, np.array([b[4] for b in self._born])])
+        self._born = []
 
     def _manage(self, t: float) -> None:
         if not self.tracks:
             return
-        xc, _ = imm.combine(
-            np.stack([tr.x for tr in self.tracks]),
-            np.stack([tr.P for tr in self.tracks]),
-            np.stack([tr.mu for tr in self.tracks]),
-        )
-        below = earth.geodetic_altitude_m(xc[:, :3]) < -2000.0
+        r = np.einsum("nk,nkd->nd", self._mu, self._x[:, :, :3])
+        below = approximate_altitude_m(r) < -2000.0
         keep = []
         for tr, under in zip(self.tracks, below.tolist(), strict=True):
             coasting = t - tr.last_update > self.config.max_coast_s
@@ -618,9 +643,14 @@ class Tracker:
                     fell = tr.impact is not None and t >= tr.impact.time - 15.0
                     why = "fell" if fell or under else "coasting" if coasting else "missed"
                     self.stats.ended.append((tr.id, t, why))
+                keep.append(False)
             else:
-                keep.append(tr)
-        self.tracks = keep
+                keep.append(True)
+        if not all(keep):
+            rows = np.flatnonzero(keep)
+            self.tracks = [self.tracks[i] for i in rows.tolist()]
+            self._x, self._P = self._x[rows], self._P[rows]
+            self._mu, self._t = self._mu[rows], self._t[rows]
 
 
 def triangulate(origins: FloatArray, rays: FloatArray) -> tuple[FloatArray, float]:

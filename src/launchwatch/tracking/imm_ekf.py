@@ -1,0 +1,543 @@
+"""The tracker's IMM-EKF cycle compiled with Numba: mixing and prediction, combination, radar
+and line-of-sight gating and updates, over the tracks held in one array.
+
+Why compiled: a scan holds a handful of tracks (one to a few dozen), so the NumPy forms in
+``imm``, ``kalman``, ``motion`` and ``sensing`` (which stay the reference and serve the UKF)
+spend their time in per-call overhead on 8×8 arrays, some 300 calls a scan. Here each step is
+one call that loops over rows. The equations are those modules' own, term for term:
+
+- prediction: IMM mixing (imm.mix, Bar-Shalom et al. 2001, §11.6.6), then RK4 on the state
+  and on Φ (Φ̇ = F Φ) in steps of at most ``max_step_s`` per row, P = Φ P Φᵀ + Q
+  (motion.predict_states, motion.process_noise); the motion model is motion.state_derivative
+  and motion.jacobian (J2 gravity, rotation, table air density, ln κ drag, thrust);
+- update: the Joseph-form EKF update (kalman.ekf_update) per model and the model
+  probabilities from each model's Gaussian likelihood (imm.update_probabilities);
+- measurement models: sensing.radar_model and sensing.los_model with their Jacobians.
+
+tests/test_imm_ekf.py checks every kernel against its NumPy reference. Innovation
+covariances are at most 4×4, so they are factorised by a hand-written Cholesky, which also
+gives the log-determinant for the gate's cost and the likelihood.
+
+Arrays: x (n, K, 8), P (n, K, 8, 8), μ (n, K), float64, C-contiguous, updated in place.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+from numba import njit
+
+from launchwatch.atmosphere import DENSITY_TABLE
+from launchwatch.earth import GM_M3_S2, J2, OMEGA_EARTH_RAD_S, WGS84_A_M, WGS84_B_M
+from launchwatch.tracking.motion import _LOG_KAPPA_LIMITS, KAPPA0_M2_KG, THRUST_OFF_TAU_S
+
+__all__ = ["combine", "los_gate", "los_update", "predict", "radar_gate", "radar_update"]
+
+FloatArray = npt.NDArray[np.float64]
+D: Final = 8
+
+_Z0, _STEP, _LN_RHO, _SLOPE, _ZMAX, _TOP = DENSITY_TABLE
+_LN_RHO = np.ascontiguousarray(_LN_RHO)
+_SLOPE = np.ascontiguousarray(_SLOPE)
+_NSLOPE = _SLOPE.size
+_LAM_LO, _LAM_HI = _LOG_KAPPA_LIMITS
+_W = OMEGA_EARTH_RAD_S
+_A2 = WGS84_A_M * WGS84_A_M
+_B2 = WGS84_B_M * WGS84_B_M
+_LN_2PI = math.log(2.0 * math.pi)
+_TWO_PI = 2.0 * math.pi
+_JIT: dict[str, Any] = {"cache": True, "nogil": True, "error_model": "numpy"}
+
+
+@njit(**_JIT)  # type: ignore[untyped-decorator]
+def _density(h: float) -> float:
+    """atmosphere.density_kg_m3 for one altitude (m)."""
+    zc = min(max(h, _Z0), _ZMAX)
+    i = min(int((zc - _Z0) / _STEP), _NSLOPE - 1)
+    ln_rho = _LN_RHO[i] + _SLOPE[i] * (zc - (_Z0 + i * _STEP))
+    return math.exp(ln_rho - max(h - _ZMAX, 0.0) / _TOP)
+
+
+@njit(**_JIT)  # type: ignore[untyped-decorator]
+def _altitude(x: FloatArray) -> float:
+    """flight.dynamics.approximate_altitude_m for one state."""
+    rn2 = x[0] * x[0] + x[1] * x[1] + x[2] * x[2]
+    sin2 = x[2] * x[2] / rn2
+    return math.sqrt(rn2) - WGS84_A_M * WGS84_B_M / math.sqrt(_B2 + (_A2 - _B2) * sin2)
+
+
+@njit(**_JIT)  # type: ignore[untyped-decorator]
+def _kappa(lam: float) -> float:
+    return KAPPA0_M2_KG * math.exp(min(max(lam, _LAM_LO), _LAM_HI))
+
+
+@njit(**_JIT)  # type: ignore[untyped-decorator]
+def _derivative(x: FloatArray, on: bool, out: FloatArray) -> None:
+    """motion.state_derivative for one state."""
+    rx, ry, rz, vx, vy, vz = x[0], x[1], x[2], x[3], x[4], x[5]
+    r2 = rx * rx + ry * ry + rz * rz
+    rn = math.sqrt(r2)
+    mu_r3 = GM_M3_S2 / (r2 * rn)
+    k = 1.5 * J2 * _A2 / r2
+    zz = 5.0 * rz * rz / r2
+    ax = -mu_r3 * rx * (1.0 + k * (1.0 - zz)) + 2.0 * _W * vy + _W * _W * rx
+    ay = -mu_r3 * ry * (1.0 + k * (1.0 - zz)) - 2.0 * _W * vx + _W * _W * ry
+    az = -mu_r3 * rz * (1.0 + k * (3.0 - zz))
+    kappa = _kappa(x[6])
+    speed_true = math.sqrt(vx * vx + vy * vy + vz * vz)
+    drag = 0.5 * _density(_altitude(x)) * speed_true * kappa
+    ax -= drag * vx
+    ay -= drag * vy
+    az -= drag * vz
+    if on:
+        push = x[7] / max(speed_true, 1e-3)
+        ax += push * vx
+        ay += push * vy
+        az += push * vz
+        out[7] = 0.0
+    else:
+        out[7] = -x[7] / THRUST_OFF_TAU_S
+    out[0], out[1], out[2] = vx, vy, vz
+    out[3], out[4], out[5] = ax, ay, az
+    out[6] = 0.0
+
+
+@njit(**_JIT)  # type: ignore[untyped-decorator]
+def _jacobian(x: FloatArray, on: bool, F: FloatArray) -> None:
+    """motion.jacobian for one state (point-mass gravity gradient, as there)."""
+    F[:, :] = 0.0
+    for i in range(3):
+        F[i, 3 + i] = 1.0
+    r = x[0:3]
+    v = x[3:6]
+    rn = math.sqrt(r[0] * r[0] + r[1] * r[1] + r[2] * r[2])
+    g = GM_M3_S2 / rn**3
+    h = _altitude(x)
+    rho = _density(h)
+    drho = (_density(h + 25.0) - _density(h - 25.0)) / 50.0
+    kappa = _kappa(x[6])
+    speed = max(math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]), 1e-3)
+    a = x[7] if on else 0.0
+    c_drag = 0.5 * rho * kappa
+    c_grad = 0.5 * kappa * speed * drho
+    for i in range(3):
+        ui = r[i] / rn
+        for j in range(3):
+            uj = r[j] / rn
+            eye = 1.0 if i == j else 0.0
+            vhat_ij = v[i] * v[j] / (speed * speed)
+            F[3 + i, j] = g * (3.0 * ui * uj - eye) - c_grad * v[i] * uj
+            F[3 + i, 3 + j] = -c_drag * (speed * eye + v[i] * v[j] / speed) + (a / speed) * (
+                eye - vhat_ij
+            )
+        F[3 + i, 6] = -0.5 * rho * speed * kappa * v[i]
+        F[3 + i, 7] = v[i] / speed if on else 0.0
+    F[3, 0] += _W * _W
+    F[4, 1] += _W * _W
+    F[3, 4] += 2.0 * _W
+    F[4, 3] -= 2.0 * _W
+    F[7, 7] = 0.0 if on else -1.0 / THRUST_OFF_TAU_S
+
+
+@njit(**_JIT)  # type: ignore[untyped-decorator]
+def _mul(A: FloatArray, B: FloatArray, out: FloatArray) -> None:
+    """out = A B for small square matrices (loops: BLAS calls cost more than 8×8 work)."""
+    n = A.shape[0]
+    for i in range(n):
+        for j in range(n):
+            acc = 0.0
+            for k in range(n):
+                acc += A[i, k] * B[k, j]
+            out[i, j] = acc
+
+
+@njit(**_JIT)  # type: ignore[untyped-decorator]
+def _flow(x: FloatArray, dt: float, on: bool, max_step: float, Phi: FloatArray) -> None:
+    """motion.predict_states for one state, in place: RK4 on x and Φ over dt."""
+    steps = max(1, math.ceil(abs(dt) / max_step))
+    h = dt / steps
+    Phi[:, :] = 0.0
+    for i in range(D):
+        Phi[i, i] = 1.0
+    k1, k2, k3, k4 = np.empty(D), np.empty(D), np.empty(D), np.empty(D)
+    y2, F, M = np.empty(D), np.empty((D, D)), np.empty((D, D))
+    P1, P2, P3, P4 = np.empty((D, D)), np.empty((D, D)), np.empty((D, D)), np.empty((D, D))
+    for _ in range(steps):
+        _derivative(x, on, k1)
+        _jacobian(x, on, F)
+        _mul(F, Phi, P1)
+        for i in range(D):
+            y2[i] = x[i] + 0.5 * h * k1[i]
+        _derivative(y2, on, k2)
+        _jacobian(y2, on, F)
+        for i in range(D):
+            for j in range(D):
+                M[i, j] = Phi[i, j] + 0.5 * h * P1[i, j]
+        _mul(F, M, P2)
+        for i in range(D):
+            y2[i] = x[i] + 0.5 * h * k2[i]
+        _derivative(y2, on, k3)
+        _jacobian(y2, on, F)
+        for i in range(D):
+            for j in range(D):
+                M[i, j] = Phi[i, j] + 0.5 * h * P2[i, j]
+        _mul(F, M, P3)
+        for i in range(D):
+            y2[i] = x[i] + h * k3[i]
+        _derivative(y2, on, k4)
+        _jacobian(y2, on, F)
+        for i in range(D):
+            for j in range(D):
+                M[i, j] = Phi[i, j] + h * P3[i, j]
+        _mul(F, M, P4)
+        for i in range(D):
+            for j in range(D):
+                Phi[i, j] += h / 6.0 * (P1[i, j] + 2.0 * P2[i, j] + 2.0 * P3[i, j] + P4[i, j])
+            x[i] += h / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])
+
+
+@njit(**_JIT)  # type: ignore[untyped-decorator]
+def predict(
+    x: FloatArray,
+    P: FloatArray,
+    mu: FloatArray,
+    rows: npt.NDArray[np.intp],
+    dt: FloatArray,
+    stay: FloatArray,
+    q: FloatArray,
+    q_kappa: float,
+    q_jerk: FloatArray,
+    thrust: npt.NDArray[np.bool_],
+    max_step_s: float,
+) -> None:
+    """One IMM prediction of track rows[j] by dt[j] (a dt of 0 leaves it alone): mixing with
+    the switching matrix of imm.ImmConfig.transition, each model's EKF prediction, and μ set
+    to the predicted model probabilities."""
+    K = mu.shape[1]
+    T = np.empty((K, K))
+    c = np.empty(K)
+    x0 = np.empty((K, D))
+    P0 = np.empty((K, D, D))
+    Phi, M, Pb = np.empty((D, D)), np.empty((D, D)), np.empty((D, D))
+    for j in range(rows.size):
+        i = rows[j]
+        step = dt[j]
+        if step == 0.0:
+            continue
+        for a in range(K):
+            s = stay[a] ** max(step, 1e-3)
+            for b in range(K):
+                T[a, b] = s if a == b else (1.0 - s) / 2.0
+        for b in range(K):
+            c[b] = 0.0
+            for a in range(K):
+                c[b] += T[a, b] * mu[i, a]
+        for b in range(K):
+            x0[b] = 0.0
+            for a in range(K):
+                x0[b] += T[a, b] * mu[i, a] / max(c[b], 1e-300) * x[i, a]
+        for b in range(K):
+            P0[b] = 0.0
+            for a in range(K):
+                w = T[a, b] * mu[i, a] / max(c[b], 1e-300)
+                d = x[i, a] - x0[b]
+                P0[b] += w * (P[i, a] + np.outer(d, d))
+        adt = abs(step)
+        for b in range(K):
+            xb = x0[b].copy()
+            _flow(xb, step, thrust[b], max_step_s, Phi)
+            _mul(Phi, P0[b], M)
+            _mul(M, Phi.T.copy(), Pb)
+            qa = q[b]
+            for k in range(3):
+                Pb[k, k] += qa * adt**3 / 3.0
+                Pb[k, 3 + k] += qa * adt**2 / 2.0
+                Pb[3 + k, k] += qa * adt**2 / 2.0
+                Pb[3 + k, 3 + k] += qa * adt
+            Pb[6, 6] += q_kappa * adt
+            Pb[7, 7] += q_jerk[b] * adt + 1e-6
+            x[i, b] = xb
+            for r in range(D):
+                for col in range(D):
+                    P[i, b, r, col] = 0.5 * (Pb[r, col] + Pb[col, r])
+            mu[i, b] = c[b]
+
+
+@njit(**_JIT)  # type: ignore[untyped-decorator]
+def combine(
+    x: FloatArray, P: FloatArray, mu: FloatArray, rows: npt.NDArray[np.intp]
+) -> tuple[FloatArray, FloatArray]:
+    """imm.combine of track rows: the moment-matched estimates, (n, 8) and (n, 8, 8)."""
+    n, K = rows.size, mu.shape[1]
+    xc = np.zeros((n, D))
+    Pc = np.zeros((n, D, D))
+    for j in range(n):
+        i = rows[j]
+        for k in range(K):
+            for a in range(D):
+                xc[j, a] += mu[i, k] * x[i, k, a]
+        for k in range(K):
+            w = mu[i, k]
+            for a in range(D):
+                da = x[i, k, a] - xc[j, a]
+                for b in range(D):
+                    Pc[j, a, b] += w * (P[i, k, a, b] + da * (x[i, k, b] - xc[j, b]))
+    return xc, Pc
+
+
+@njit(**_JIT)  # type: ignore[untyped-decorator]
+def _cholesky(S: FloatArray, L: FloatArray) -> float:
+    """L Lᵀ = S for a small SPD S; returns ln|S| (−inf if S is not positive definite)."""
+    m = S.shape[0]
+    logdet = 0.0
+    L[:, :] = 0.0
+    for j in range(m):
+        acc = S[j, j]
+        for k in range(j):
+            acc -= L[j, k] * L[j, k]
+        if acc <= 0.0:
+            return -np.inf
+        L[j, j] = math.sqrt(acc)
+        logdet += 2.0 * math.log(L[j, j])
+        for i in range(j + 1, m):
+            acc = S[i, j]
+            for k in range(j):
+                acc -= L[i, k] * L[j, k]
+            L[i, j] = acc / L[j, j]
+    return logdet
+
+
+@njit(**_JIT)  # type: ignore[untyped-decorator]
+def _solve(L: FloatArray, B: FloatArray) -> FloatArray:
+    """S⁻¹ B for S = L Lᵀ, B (m, k)."""
+    m, k = B.shape
+    X = B.copy()
+    for c in range(k):
+        for i in range(m):
+            acc = X[i, c]
+            for j in range(i):
+                acc -= L[i, j] * X[j, c]
+            X[i, c] = acc / L[i, i]
+        for i in range(m - 1, -1, -1):
+            acc = X[i, c]
+            for j in range(i + 1, m):
+                acc -= L[j, i] * X[j, c]
+            X[i, c] = acc / L[i, i]
+    return X
+
+
+@njit(**_JIT)  # type: ignore[untyped-decorator]
+def _radar(
+    x: FloatArray,
+    s: FloatArray,
+    sv: FloatArray,
+    R: FloatArray,
+    m: int,
+    h: FloatArray,
+    H: FloatArray,
+) -> None:
+    """sensing.radar_model for one state: h (m,) and H (m, 8), m = 3 or 4 (range-rate)."""
+    dr = x[0:3] - s
+    d = R @ dr
+    e, nn, u = d[0], d[1], d[2]
+    horiz2 = e * e + nn * nn
+    horiz = math.sqrt(horiz2)
+    rng = math.sqrt(horiz2 + u * u)
+    h[0] = rng
+    h[1] = math.atan2(e, nn) % _TWO_PI
+    h[2] = math.atan2(u, horiz)
+    H[:, :] = 0.0
+    el_den = rng * rng * horiz
+    for j in range(3):
+        H[0, j] = (e * R[0, j] + nn * R[1, j] + u * R[2, j]) / rng
+        H[1, j] = (nn * R[0, j] - e * R[1, j]) / horiz2
+        H[2, j] = (-e * u * R[0, j] - nn * u * R[1, j] + horiz2 * R[2, j]) / el_den
+    if m == 4:
+        dv = x[3:6] - sv
+        rate = (dr[0] * dv[0] + dr[1] * dv[1] + dr[2] * dv[2]) / rng
+        h[3] = rate
+        for j in range(3):
+            H[3, j] = (dv[j] - rate * dr[j] / rng) / rng
+            H[3, 3 + j] = dr[j] / rng
+
+
+@njit(**_JIT)  # type: ignore[untyped-decorator]
+def _los(x: FloatArray, s: FloatArray, frame: FloatArray, h: FloatArray, H: FloatArray) -> None:
+    """sensing.los_model for one state in one measured frame (2, 3)."""
+    dr = x[0:3] - s
+    dist = math.sqrt(dr[0] * dr[0] + dr[1] * dr[1] + dr[2] * dr[2])
+    u = dr / dist
+    H[:, :] = 0.0
+    for a in range(2):
+        h[a] = frame[a, 0] * u[0] + frame[a, 1] * u[1] + frame[a, 2] * u[2]
+        fu = h[a]
+        for j in range(3):
+            H[a, j] = (frame[a, j] - fu * u[j]) / dist
+
+
+@njit(**_JIT)  # type: ignore[untyped-decorator]
+def _wrap(a: float) -> float:
+    return (a + math.pi) % _TWO_PI - math.pi
+
+
+@njit(**_JIT)  # type: ignore[untyped-decorator]
+def radar_gate(
+    xc: FloatArray,
+    Pc: FloatArray,
+    z: FloatArray,
+    s: FloatArray,
+    sv: FloatArray,
+    R: FloatArray,
+    Rm: FloatArray,
+) -> tuple[FloatArray, FloatArray]:
+    """Normalised innovation squared of every track (n) against every detection (k, m), and
+    ln|S| per track, at the combined estimates."""
+    n = xc.shape[0]
+    k, m = z.shape
+    d2 = np.empty((n, k))
+    logdet = np.empty(n)
+    h, H, L = np.empty(m), np.empty((m, D)), np.empty((m, m))
+    y = np.empty((m, 1))
+    for i in range(n):
+        _radar(xc[i], s, sv, R, m, h, H)
+        S = H @ Pc[i] @ H.T + Rm
+        logdet[i] = _cholesky(S, L)
+        for j in range(k):
+            for a in range(m):
+                y[a, 0] = z[j, a] - h[a]
+            y[1, 0] = _wrap(y[1, 0])
+            if logdet[i] == -np.inf:
+                d2[i, j] = np.inf
+                continue
+            sol = _solve(L, y)
+            acc = 0.0
+            for a in range(m):
+                acc += y[a, 0] * sol[a, 0]
+            d2[i, j] = acc
+    return d2, logdet
+
+
+@njit(**_JIT)  # type: ignore[untyped-decorator]
+def los_gate(
+    xc: FloatArray, Pc: FloatArray, frames: FloatArray, s: FloatArray, Rm: FloatArray
+) -> FloatArray:
+    """Normalised innovation squared of every track (n) against every line of sight (k)."""
+    n, k = xc.shape[0], frames.shape[0]
+    d2 = np.empty((n, k))
+    h, H, L = np.empty(2), np.empty((2, D)), np.empty((2, 2))
+    y = np.empty((2, 1))
+    for i in range(n):
+        for j in range(k):
+            _los(xc[i], s, frames[j], h, H)
+            S = H @ Pc[i] @ H.T + Rm
+            if _cholesky(S, L) == -np.inf:
+                d2[i, j] = np.inf
+                continue
+            y[0, 0], y[1, 0] = -h[0], -h[1]
+            sol = _solve(L, y)
+            d2[i, j] = y[0, 0] * sol[0, 0] + y[1, 0] * sol[1, 0]
+    return d2
+
+
+@njit(**_JIT)  # type: ignore[untyped-decorator]
+def _update_row(
+    x: FloatArray, P: FloatArray, y: FloatArray, H: FloatArray, Rm: FloatArray
+) -> float:
+    """kalman.ekf_update (Joseph form) of one model in place; returns the log-likelihood
+    of the innovation y (m, 1)."""
+    m = y.shape[0]
+    S = H @ P @ H.T + Rm
+    L = np.empty((m, m))
+    logdet = _cholesky(S, L)
+    if logdet == -np.inf:
+        return -np.inf
+    PHt = P @ H.T
+    Kt = _solve(L, PHt.T)  # (S⁻¹ H P)ᵀ = P Hᵀ S⁻¹ since S and P are symmetric
+    K = Kt.T
+    sol = _solve(L, y)
+    maha = 0.0
+    for a in range(m):
+        maha += y[a, 0] * sol[a, 0]
+    x += (K @ y)[:, 0]
+    A = np.eye(D) - K @ H
+    P1 = A @ P @ A.T + K @ Rm @ K.T
+    P[:, :] = 0.5 * (P1 + P1.T)
+    return float(-0.5 * (maha + logdet + m * _LN_2PI))
+
+
+@njit(**_JIT)  # type: ignore[untyped-decorator]
+def _probabilities(mu: FloatArray, logl: FloatArray) -> None:
+    """imm.update_probabilities from the models' log-likelihoods, in place."""
+    K = mu.shape[0]
+    top = -np.inf
+    for k in range(K):
+        logl[k] += math.log(max(mu[k], 1e-300))
+        top = max(top, logl[k])
+    if top == -np.inf:
+        return
+    total = 0.0
+    for k in range(K):
+        mu[k] = math.exp(logl[k] - top)
+        total += mu[k]
+    floored = 0.0
+    for k in range(K):
+        mu[k] = max(mu[k] / total, 1e-6)
+        floored += mu[k]
+    for k in range(K):
+        mu[k] /= floored
+
+
+@njit(**_JIT)  # type: ignore[untyped-decorator]
+def radar_update(
+    x: FloatArray,
+    P: FloatArray,
+    mu: FloatArray,
+    rows: npt.NDArray[np.intp],
+    z: FloatArray,
+    s: FloatArray,
+    sv: FloatArray,
+    R: FloatArray,
+    Rm: FloatArray,
+) -> None:
+    """Update track rows[i] with detection z[i] (every model), and its model probabilities."""
+    K = mu.shape[1]
+    m = z.shape[1]
+    h, H = np.empty(m), np.empty((m, D))
+    y = np.empty((m, 1))
+    logl = np.empty(K)
+    for i in range(rows.size):
+        r = rows[i]
+        for k in range(K):
+            _radar(x[r, k], s, sv, R, m, h, H)
+            for a in range(m):
+                y[a, 0] = z[i, a] - h[a]
+            y[1, 0] = _wrap(y[1, 0])
+            logl[k] = _update_row(x[r, k], P[r, k], y, H, Rm)
+        _probabilities(mu[r], logl)
+
+
+@njit(**_JIT)  # type: ignore[untyped-decorator]
+def los_update(
+    x: FloatArray,
+    P: FloatArray,
+    mu: FloatArray,
+    rows: npt.NDArray[np.intp],
+    frames: FloatArray,
+    s: FloatArray,
+    Rm: FloatArray,
+) -> None:
+    """Update track rows[i] with the line of sight whose measured frame is frames[i]."""
+    K = mu.shape[1]
+    h, H = np.empty(2), np.empty((2, D))
+    y = np.empty((2, 1))
+    logl = np.empty(K)
+    for i in range(rows.size):
+        r = rows[i]
+        for k in range(K):
+            _los(x[r, k], s, frames[i], h, H)
+            y[0, 0], y[1, 0] = -h[0], -h[1]
+            logl[k] = _update_row(x[r, k], P[r, k], y, H, Rm)
+        _probabilities(mu[r], logl)
