@@ -24,14 +24,14 @@ Arrays: x (n, K, 8), P (n, K, 8, 8), μ (n, K), float64, C-contiguous, updated i
 from __future__ import annotations
 
 import math
-from typing import Any, Final
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-from launchwatch.atmosphere import DENSITY_TABLE
-from launchwatch.earth import GM_M3_S2, J2, OMEGA_EARTH_RAD_S, WGS84_A_M, WGS84_B_M
+from launchwatch.earth import GM_M3_S2, J2, OMEGA_EARTH_RAD_S, WGS84_A_M
+from launchwatch.flight.pointwise import JIT, altitude, density
 from launchwatch.tracking.motion import _LOG_KAPPA_LIMITS, KAPPA0_M2_KG, THRUST_OFF_TAU_S
 
 __all__ = ["combine", "los_gate", "los_update", "predict", "radar_gate", "radar_update"]
@@ -39,42 +39,19 @@ __all__ = ["combine", "los_gate", "los_update", "predict", "radar_gate", "radar_
 FloatArray = npt.NDArray[np.float64]
 D: Final = 8
 
-_Z0, _STEP, _LN_RHO, _SLOPE, _ZMAX, _TOP = DENSITY_TABLE
-_LN_RHO = np.ascontiguousarray(_LN_RHO)
-_SLOPE = np.ascontiguousarray(_SLOPE)
-_NSLOPE = _SLOPE.size
 _LAM_LO, _LAM_HI = _LOG_KAPPA_LIMITS
 _W = OMEGA_EARTH_RAD_S
 _A2 = WGS84_A_M * WGS84_A_M
-_B2 = WGS84_B_M * WGS84_B_M
 _LN_2PI = math.log(2.0 * math.pi)
 _TWO_PI = 2.0 * math.pi
-_JIT: dict[str, Any] = {"cache": True, "nogil": True, "error_model": "numpy"}
 
 
-@njit(**_JIT)  # type: ignore[untyped-decorator]
-def _density(h: float) -> float:
-    """atmosphere.density_kg_m3 for one altitude (m)."""
-    zc = min(max(h, _Z0), _ZMAX)
-    i = min(int((zc - _Z0) / _STEP), _NSLOPE - 1)
-    ln_rho = _LN_RHO[i] + _SLOPE[i] * (zc - (_Z0 + i * _STEP))
-    return math.exp(ln_rho - max(h - _ZMAX, 0.0) / _TOP)
-
-
-@njit(**_JIT)  # type: ignore[untyped-decorator]
-def _altitude(x: FloatArray) -> float:
-    """flight.dynamics.approximate_altitude_m for one state."""
-    rn2 = x[0] * x[0] + x[1] * x[1] + x[2] * x[2]
-    sin2 = x[2] * x[2] / rn2
-    return math.sqrt(rn2) - WGS84_A_M * WGS84_B_M / math.sqrt(_B2 + (_A2 - _B2) * sin2)
-
-
-@njit(**_JIT)  # type: ignore[untyped-decorator]
+@njit(**JIT)  # type: ignore[untyped-decorator]
 def _kappa(lam: float) -> float:
     return KAPPA0_M2_KG * math.exp(min(max(lam, _LAM_LO), _LAM_HI))
 
 
-@njit(**_JIT)  # type: ignore[untyped-decorator]
+@njit(**JIT)  # type: ignore[untyped-decorator]
 def _derivative(x: FloatArray, on: bool, out: FloatArray) -> None:
     """motion.state_derivative for one state."""
     rx, ry, rz, vx, vy, vz = x[0], x[1], x[2], x[3], x[4], x[5]
@@ -88,7 +65,7 @@ def _derivative(x: FloatArray, on: bool, out: FloatArray) -> None:
     az = -mu_r3 * rz * (1.0 + k * (3.0 - zz))
     kappa = _kappa(x[6])
     speed_true = math.sqrt(vx * vx + vy * vy + vz * vz)
-    drag = 0.5 * _density(_altitude(x)) * speed_true * kappa
+    drag = 0.5 * density(altitude(x)) * speed_true * kappa
     ax -= drag * vx
     ay -= drag * vy
     az -= drag * vz
@@ -105,7 +82,7 @@ def _derivative(x: FloatArray, on: bool, out: FloatArray) -> None:
     out[6] = 0.0
 
 
-@njit(**_JIT)  # type: ignore[untyped-decorator]
+@njit(**JIT)  # type: ignore[untyped-decorator]
 def _jacobian(x: FloatArray, on: bool, F: FloatArray) -> None:
     """motion.jacobian for one state (point-mass gravity gradient, as there)."""
     F[:, :] = 0.0
@@ -115,9 +92,9 @@ def _jacobian(x: FloatArray, on: bool, F: FloatArray) -> None:
     v = x[3:6]
     rn = math.sqrt(r[0] * r[0] + r[1] * r[1] + r[2] * r[2])
     g = GM_M3_S2 / rn**3
-    h = _altitude(x)
-    rho = _density(h)
-    drho = (_density(h + 25.0) - _density(h - 25.0)) / 50.0
+    h = altitude(x)
+    rho = density(h)
+    drho = (density(h + 25.0) - density(h - 25.0)) / 50.0
     kappa = _kappa(x[6])
     speed = max(math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]), 1e-3)
     a = x[7] if on else 0.0
@@ -142,7 +119,7 @@ def _jacobian(x: FloatArray, on: bool, F: FloatArray) -> None:
     F[7, 7] = 0.0 if on else -1.0 / THRUST_OFF_TAU_S
 
 
-@njit(**_JIT)  # type: ignore[untyped-decorator]
+@njit(**JIT)  # type: ignore[untyped-decorator]
 def _mul(A: FloatArray, B: FloatArray, out: FloatArray) -> None:
     """out = A B for small square matrices (loops: BLAS calls cost more than 8×8 work)."""
     n = A.shape[0]
@@ -154,7 +131,7 @@ def _mul(A: FloatArray, B: FloatArray, out: FloatArray) -> None:
             out[i, j] = acc
 
 
-@njit(**_JIT)  # type: ignore[untyped-decorator]
+@njit(**JIT)  # type: ignore[untyped-decorator]
 def _flow(x: FloatArray, dt: float, on: bool, max_step: float, Phi: FloatArray) -> None:
     """motion.predict_states for one state, in place: RK4 on x and Φ over dt."""
     steps = max(1, math.ceil(abs(dt) / max_step))
@@ -199,7 +176,7 @@ def _flow(x: FloatArray, dt: float, on: bool, max_step: float, Phi: FloatArray) 
             x[i] += h / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])
 
 
-@njit(**_JIT)  # type: ignore[untyped-decorator]
+@njit(**JIT)  # type: ignore[untyped-decorator]
 def predict(
     x: FloatArray,
     P: FloatArray,
@@ -266,7 +243,7 @@ def predict(
             mu[i, b] = c[b]
 
 
-@njit(**_JIT)  # type: ignore[untyped-decorator]
+@njit(**JIT)  # type: ignore[untyped-decorator]
 def combine(
     x: FloatArray, P: FloatArray, mu: FloatArray, rows: npt.NDArray[np.intp]
 ) -> tuple[FloatArray, FloatArray]:
@@ -288,7 +265,7 @@ def combine(
     return xc, Pc
 
 
-@njit(**_JIT)  # type: ignore[untyped-decorator]
+@njit(**JIT)  # type: ignore[untyped-decorator]
 def _cholesky(S: FloatArray, L: FloatArray) -> float:
     """L Lᵀ = S for a small SPD S; returns ln|S| (−inf if S is not positive definite)."""
     m = S.shape[0]
@@ -310,7 +287,7 @@ def _cholesky(S: FloatArray, L: FloatArray) -> float:
     return logdet
 
 
-@njit(**_JIT)  # type: ignore[untyped-decorator]
+@njit(**JIT)  # type: ignore[untyped-decorator]
 def _solve(L: FloatArray, B: FloatArray) -> FloatArray:
     """S⁻¹ B for S = L Lᵀ, B (m, k)."""
     m, k = B.shape
@@ -329,7 +306,7 @@ def _solve(L: FloatArray, B: FloatArray) -> FloatArray:
     return X
 
 
-@njit(**_JIT)  # type: ignore[untyped-decorator]
+@njit(**JIT)  # type: ignore[untyped-decorator]
 def _radar(
     x: FloatArray,
     s: FloatArray,
@@ -364,7 +341,7 @@ def _radar(
             H[3, 3 + j] = dr[j] / rng
 
 
-@njit(**_JIT)  # type: ignore[untyped-decorator]
+@njit(**JIT)  # type: ignore[untyped-decorator]
 def _los(x: FloatArray, s: FloatArray, frame: FloatArray, h: FloatArray, H: FloatArray) -> None:
     """sensing.los_model for one state in one measured frame (2, 3)."""
     dr = x[0:3] - s
@@ -378,12 +355,12 @@ def _los(x: FloatArray, s: FloatArray, frame: FloatArray, h: FloatArray, H: Floa
             H[a, j] = (frame[a, j] - fu * u[j]) / dist
 
 
-@njit(**_JIT)  # type: ignore[untyped-decorator]
+@njit(**JIT)  # type: ignore[untyped-decorator]
 def _wrap(a: float) -> float:
     return (a + math.pi) % _TWO_PI - math.pi
 
 
-@njit(**_JIT)  # type: ignore[untyped-decorator]
+@njit(**JIT)  # type: ignore[untyped-decorator]
 def radar_gate(
     xc: FloatArray,
     Pc: FloatArray,
@@ -420,7 +397,7 @@ def radar_gate(
     return d2, logdet
 
 
-@njit(**_JIT)  # type: ignore[untyped-decorator]
+@njit(**JIT)  # type: ignore[untyped-decorator]
 def los_gate(
     xc: FloatArray, Pc: FloatArray, frames: FloatArray, s: FloatArray, Rm: FloatArray
 ) -> FloatArray:
@@ -442,7 +419,7 @@ def los_gate(
     return d2
 
 
-@njit(**_JIT)  # type: ignore[untyped-decorator]
+@njit(**JIT)  # type: ignore[untyped-decorator]
 def _update_row(
     x: FloatArray, P: FloatArray, y: FloatArray, H: FloatArray, Rm: FloatArray
 ) -> float:
@@ -468,7 +445,7 @@ def _update_row(
     return float(-0.5 * (maha + logdet + m * _LN_2PI))
 
 
-@njit(**_JIT)  # type: ignore[untyped-decorator]
+@njit(**JIT)  # type: ignore[untyped-decorator]
 def _probabilities(mu: FloatArray, logl: FloatArray) -> None:
     """imm.update_probabilities from the models' log-likelihoods, in place."""
     K = mu.shape[0]
@@ -490,7 +467,7 @@ def _probabilities(mu: FloatArray, logl: FloatArray) -> None:
         mu[k] /= floored
 
 
-@njit(**_JIT)  # type: ignore[untyped-decorator]
+@njit(**JIT)  # type: ignore[untyped-decorator]
 def radar_update(
     x: FloatArray,
     P: FloatArray,
@@ -519,7 +496,7 @@ def radar_update(
         _probabilities(mu[r], logl)
 
 
-@njit(**_JIT)  # type: ignore[untyped-decorator]
+@njit(**JIT)  # type: ignore[untyped-decorator]
 def los_update(
     x: FloatArray,
     P: FloatArray,

@@ -1,8 +1,9 @@
 """Where and when a tracked object will fall, with its 95 % error ellipse.
 
 The estimate (x, P) is carried through the nonlinear flight by the unscented transform: its
-2·8+1 sigma points (kalman.sigma_points) are each flown to the ground with the physics core's
-propagator (J2, rotation, drag with each point's own ballistic coefficient), all tracks'
+sigma points (kalman.sigma_points over position, velocity and ln κ) are each flown to the
+ground with the physics core's equations (J2, rotation, drag with each point's own ballistic
+coefficient; flight.fall, the compiled single-point form of flight.propagate), all tracks'
 points in one batch. The impact points are expressed in the east-north plane at their weighted
 mean, and the 95 % ellipse is the 2×2 covariance scaled by χ²₂(0.95) = 5.991: semi-axes
 √(5.991 λ) for its eigenvalues λ, orientation of the major axis clockwise from north.
@@ -17,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from launchwatch import earth
-from launchwatch.flight.propagate import propagate
+from launchwatch.flight.fall import fall
 from launchwatch.tracking.kalman import sigma_points
 from launchwatch.tracking.motion import kappa_of
 
@@ -68,28 +69,23 @@ def _through_flight(
     pts, wm, wc = sigma_points(x, P)
     k = pts.shape[1]
     flat = pts.reshape(n * k, x.shape[1])
-    beta = 1.0 / kappa_of(flat[:, 6])
-    alt = earth.geodetic_altitude_m(flat[:, :3])
     start = np.repeat(t, k)
     # tolerances of metres: the ellipses are hundreds of metres to kilometres, and this runs
     # every few seconds for every confirmed track
-    flight = propagate(
-        flat[:, :3],
-        flat[:, 3:6],
-        t0=start,
-        beta_kg_m2=beta,
-        t_end=start + horizon_s,
-        max_duration_s=horizon_s,
-        rtol=1e-6,
-        atol_m=5.0,
-        impact_tol_m=1.0,
-        find_apogee=False,
-        backward=backward,
+    r_ground, t_ground, down = fall(
+        np.ascontiguousarray(flat[:, :3]),
+        np.ascontiguousarray(flat[:, 3:6]),
+        kappa_of(flat[:, 6]),
+        start,
+        horizon_s,
+        backward,
+        1e-6,
+        5.0,
+        1.0,
     )
-    down = flight.impacted | (alt <= 0.0)
-    lat, lon, _ = earth.ecef_to_geodetic(flight.r_impact)
+    lat, lon, _ = earth.ecef_to_geodetic(r_ground)
     lat, lon = lat.reshape(n, k), lon.reshape(n, k)
-    times = flight.t_impact.reshape(n, k)
+    times = t_ground.reshape(n, k)
     out = []
     for i in range(n):
         # mean point: weighted mean in ECEF on the ground, then its ENU plane
