@@ -104,7 +104,8 @@ def test_radar_gate_matches_the_numpy_gate(mdim: int) -> None:
     s, sv, R, xc, Pc, z, Rm = _radar_setup(x, P, mu, seed=3)
     z, Rm = np.ascontiguousarray(z[:, :mdim]), np.ascontiguousarray(Rm[:mdim, :mdim])
     n = len(x)
-    d2, logdet = imm_ekf.radar_gate(xc, Pc, z, s, sv, R, Rm)
+    gate = 16.0
+    d2, logdet = imm_ekf.radar_gate(xc, Pc, z, s, sv, R, Rm, gate)
     h, H = sensing.radar_model(
         xc, np.tile(s, (n, 1)), np.tile(sv, (n, 1)), np.tile(R, (n, 1, 1)), mdim == 4
     )
@@ -112,7 +113,13 @@ def test_radar_gate_matches_the_numpy_gate(mdim: int) -> None:
     y = z[None] - h[:, None]
     y[:, :, 1] = sensing.wrap_angle(y[:, :, 1])
     expected = np.einsum("tmi,tij,tmj->tm", y, np.linalg.inv(S), y)
-    np.testing.assert_allclose(d2, expected, rtol=1e-9)
+    inside = expected < gate
+    assert inside.any()
+    assert (~inside).any()
+    np.testing.assert_allclose(d2[inside], expected[inside], rtol=1e-9)
+    # outside the gate a lower bound may stand in, but never one that lets a pair in
+    assert (d2[~inside] >= gate).all()
+    assert (d2[~inside] <= expected[~inside] * (1 + 1e-9)).all()
     np.testing.assert_allclose(logdet, np.linalg.slogdet(S)[1], rtol=1e-12)
     # each track is nearest its own detection (the others are hundreds of km away)
     np.testing.assert_array_equal(np.argmin(d2, axis=1), np.arange(len(x)))

@@ -288,25 +288,6 @@ def _cholesky(S: FloatArray, L: FloatArray) -> float:
 
 
 @njit(**JIT)  # type: ignore[untyped-decorator]
-def _solve(L: FloatArray, B: FloatArray) -> FloatArray:
-    """S⁻¹ B for S = L Lᵀ, B (m, k)."""
-    m, k = B.shape
-    X = B.copy()
-    for c in range(k):
-        for i in range(m):
-            acc = X[i, c]
-            for j in range(i):
-                acc -= L[i, j] * X[j, c]
-            X[i, c] = acc / L[i, i]
-        for i in range(m - 1, -1, -1):
-            acc = X[i, c]
-            for j in range(i + 1, m):
-                acc -= L[j, i] * X[j, c]
-            X[i, c] = acc / L[i, i]
-    return X
-
-
-@njit(**JIT)  # type: ignore[untyped-decorator]
 def _radar(
     x: FloatArray,
     s: FloatArray,
@@ -361,6 +342,40 @@ def _wrap(a: float) -> float:
 
 
 @njit(**JIT)  # type: ignore[untyped-decorator]
+def _innovation_cov(
+    H: FloatArray, P: FloatArray, Rm: FloatArray, HP: FloatArray, S: FloatArray
+) -> None:
+    """S = H P Hᵀ + R (m × m) into S, through the workspace HP (m, 8)."""
+    m = H.shape[0]
+    for a in range(m):
+        for c in range(D):
+            acc = 0.0
+            for k in range(D):
+                acc += H[a, k] * P[k, c]
+            HP[a, c] = acc
+    for a in range(m):
+        for b in range(m):
+            acc = Rm[a, b]
+            for k in range(D):
+                acc += HP[a, k] * H[b, k]
+            S[a, b] = acc
+
+
+@njit(**JIT)  # type: ignore[untyped-decorator]
+def _mahalanobis(L: FloatArray, y: FloatArray, w: FloatArray) -> float:
+    """yᵀ S⁻¹ y = |L⁻¹ y|² for S = L Lᵀ (forward substitution into w)."""
+    m = y.shape[0]
+    total = 0.0
+    for a in range(m):
+        acc = y[a]
+        for b in range(a):
+            acc -= L[a, b] * w[b]
+        w[a] = acc / L[a, a]
+        total += w[a] * w[a]
+    return total
+
+
+@njit(**JIT)  # type: ignore[untyped-decorator]
 def radar_gate(
     xc: FloatArray,
     Pc: FloatArray,
@@ -369,31 +384,34 @@ def radar_gate(
     sv: FloatArray,
     R: FloatArray,
     Rm: FloatArray,
+    gate: float,
 ) -> tuple[FloatArray, FloatArray]:
-    """Normalised innovation squared of every track (n) against every detection (k, m), and
-    ln|S| per track, at the combined estimates."""
+    """Normalised innovation squared d² of every track (n) against every detection (k, m),
+    and ln|S| per track, at the combined estimates. d² is exact below ``gate``; above it may
+    be a lower bound (max over components of y_a²/S_aa, which never exceeds d²), enough to
+    say the pair is outside, and most pairs of a crowded scan are far outside."""
     n = xc.shape[0]
     k, m = z.shape
     d2 = np.empty((n, k))
     logdet = np.empty(n)
     h, H, L = np.empty(m), np.empty((m, D)), np.empty((m, m))
-    y = np.empty((m, 1))
+    HP, S = np.empty((m, D)), np.empty((m, m))
+    y, w = np.empty(m), np.empty(m)
     for i in range(n):
         _radar(xc[i], s, sv, R, m, h, H)
-        S = H @ Pc[i] @ H.T + Rm
+        _innovation_cov(H, Pc[i], Rm, HP, S)
         logdet[i] = _cholesky(S, L)
         for j in range(k):
+            bound = 0.0
             for a in range(m):
-                y[a, 0] = z[j, a] - h[a]
-            y[1, 0] = _wrap(y[1, 0])
-            if logdet[i] == -np.inf:
-                d2[i, j] = np.inf
+                y[a] = z[j, a] - h[a]
+            y[1] = _wrap(y[1])
+            for a in range(m):
+                bound = max(bound, y[a] * y[a] / S[a, a])
+            if bound >= gate or logdet[i] == -np.inf:
+                d2[i, j] = np.inf if logdet[i] == -np.inf else bound
                 continue
-            sol = _solve(L, y)
-            acc = 0.0
-            for a in range(m):
-                acc += y[a, 0] * sol[a, 0]
-            d2[i, j] = acc
+            d2[i, j] = _mahalanobis(L, y, w)
     return d2, logdet
 
 
@@ -405,43 +423,71 @@ def los_gate(
     n, k = xc.shape[0], frames.shape[0]
     d2 = np.empty((n, k))
     h, H, L = np.empty(2), np.empty((2, D)), np.empty((2, 2))
-    y = np.empty((2, 1))
+    HP, S = np.empty((2, D)), np.empty((2, 2))
+    y, w = np.empty(2), np.empty(2)
     for i in range(n):
         for j in range(k):
             _los(xc[i], s, frames[j], h, H)
-            S = H @ Pc[i] @ H.T + Rm
+            _innovation_cov(H, Pc[i], Rm, HP, S)
             if _cholesky(S, L) == -np.inf:
                 d2[i, j] = np.inf
                 continue
-            y[0, 0], y[1, 0] = -h[0], -h[1]
-            sol = _solve(L, y)
-            d2[i, j] = y[0, 0] * sol[0, 0] + y[1, 0] * sol[1, 0]
+            y[0], y[1] = -h[0], -h[1]
+            d2[i, j] = _mahalanobis(L, y, w)
     return d2
 
 
 @njit(**JIT)  # type: ignore[untyped-decorator]
 def _update_row(
-    x: FloatArray, P: FloatArray, y: FloatArray, H: FloatArray, Rm: FloatArray
+    x: FloatArray, P: FloatArray, y: FloatArray, H: FloatArray, Rm: FloatArray, work: FloatArray
 ) -> float:
     """kalman.ekf_update (Joseph form) of one model in place; returns the log-likelihood
-    of the innovation y (m, 1)."""
+    of the innovation y (m,). ``work`` is scratch space of at least (4, 8, 8)."""
     m = y.shape[0]
-    S = H @ P @ H.T + Rm
-    L = np.empty((m, m))
+    HP, S, L = work[0, :m, :], work[1, :m, :m], work[1, 4 : 4 + m, :m]
+    _innovation_cov(H, P, Rm, HP, S)
     logdet = _cholesky(S, L)
     if logdet == -np.inf:
         return -np.inf
-    PHt = P @ H.T
-    Kt = _solve(L, PHt.T)  # (S⁻¹ H P)ᵀ = P Hᵀ S⁻¹ since S and P are symmetric
-    K = Kt.T
-    sol = _solve(L, y)
-    maha = 0.0
-    for a in range(m):
-        maha += y[a, 0] * sol[a, 0]
-    x += (K @ y)[:, 0]
-    A = np.eye(D) - K @ H
-    P1 = A @ P @ A.T + K @ Rm @ K.T
-    P[:, :] = 0.5 * (P1 + P1.T)
+    # K = P Hᵀ S⁻¹ = (S⁻¹ H P)ᵀ (P and S symmetric): solve L Lᵀ Kᵀ = H P column by column
+    Kt = work[2, :m, :]
+    for c in range(D):
+        for a in range(m):
+            acc = HP[a, c]
+            for b in range(a):
+                acc -= L[a, b] * Kt[b, c]
+            Kt[a, c] = acc / L[a, a]
+        for a in range(m - 1, -1, -1):
+            acc = Kt[a, c]
+            for b in range(a + 1, m):
+                acc -= L[b, a] * Kt[b, c]
+            Kt[a, c] = acc / L[a, a]
+    w = work[2, 4, :m]
+    maha = _mahalanobis(L, y, w)
+    for c in range(D):
+        acc = 0.0
+        for a in range(m):
+            acc += Kt[a, c] * y[a]
+        x[c] += acc
+    # Joseph form: P = A P Aᵀ + K R Kᵀ with A = I - K H
+    A, AP = work[3], work[0]
+    for r in range(D):
+        for c in range(D):
+            acc = 1.0 if r == c else 0.0
+            for a in range(m):
+                acc -= Kt[a, r] * H[a, c]
+            A[r, c] = acc
+    _mul(A, P, AP)
+    for r in range(D):
+        for c in range(r, D):
+            acc = 0.0
+            for k in range(D):
+                acc += AP[r, k] * A[c, k]
+            for a in range(m):
+                for b in range(m):
+                    acc += Kt[a, r] * Rm[a, b] * Kt[b, c]
+            P[r, c] = acc
+            P[c, r] = acc
     return float(-0.5 * (maha + logdet + m * _LN_2PI))
 
 
@@ -483,16 +529,17 @@ def radar_update(
     K = mu.shape[1]
     m = z.shape[1]
     h, H = np.empty(m), np.empty((m, D))
-    y = np.empty((m, 1))
+    y = np.empty(m)
     logl = np.empty(K)
+    work = np.empty((4, D, D))
     for i in range(rows.size):
         r = rows[i]
         for k in range(K):
             _radar(x[r, k], s, sv, R, m, h, H)
             for a in range(m):
-                y[a, 0] = z[i, a] - h[a]
-            y[1, 0] = _wrap(y[1, 0])
-            logl[k] = _update_row(x[r, k], P[r, k], y, H, Rm)
+                y[a] = z[i, a] - h[a]
+            y[1] = _wrap(y[1])
+            logl[k] = _update_row(x[r, k], P[r, k], y, H, Rm, work)
         _probabilities(mu[r], logl)
 
 
@@ -509,12 +556,13 @@ def los_update(
     """Update track rows[i] with the line of sight whose measured frame is frames[i]."""
     K = mu.shape[1]
     h, H = np.empty(2), np.empty((2, D))
-    y = np.empty((2, 1))
+    y = np.empty(2)
     logl = np.empty(K)
+    work = np.empty((4, D, D))
     for i in range(rows.size):
         r = rows[i]
         for k in range(K):
             _los(x[r, k], s, frames[i], h, H)
-            y[0, 0], y[1, 0] = -h[0], -h[1]
-            logl[k] = _update_row(x[r, k], P[r, k], y, H, Rm)
+            y[0], y[1] = -h[0], -h[1]
+            logl[k] = _update_row(x[r, k], P[r, k], y, H, Rm, work)
         _probabilities(mu[r], logl)

@@ -86,31 +86,33 @@ def _through_flight(
     lat, lon, _ = earth.ecef_to_geodetic(r_ground)
     lat, lon = lat.reshape(n, k), lon.reshape(n, k)
     times = t_ground.reshape(n, k)
-    out = []
-    for i in range(n):
-        # mean point: weighted mean in ECEF on the ground, then its ENU plane
-        ground = earth.geodetic_to_ecef(lat[i], lon[i], 0.0)
-        m = np.einsum("k,kd->d", wm, ground)
-        mlat, mlon, _ = earth.ecef_to_geodetic(m)
-        enu = earth.ecef_to_enu(ground, mlat, mlon, 0.0)[:, :2]
-        d = enu - np.einsum("k,kd->d", wm, enu)
-        C = np.einsum("k,ki,kj->ij", wc, d, d)
-        evals, evecs = np.linalg.eigh(C)
-        evals = np.maximum(evals, 0.0)
-        major = evecs[:, 1]
-        orientation = float(np.degrees(np.arctan2(major[0], major[1])) % 180.0)
-        tm = float(np.dot(wm, times[i]))
-        ts = float(np.sqrt(max(np.dot(wc, (times[i] - tm) ** 2), 0.0)))
-        out.append(
-            ImpactPrediction(
-                float(mlat),
-                float(mlon),
-                tm,
-                ts,
-                float(np.sqrt(CHI2_2_95 * evals[1]) / 1e3),
-                float(np.sqrt(CHI2_2_95 * evals[0]) / 1e3),
-                orientation,
-                bool(down.reshape(n, k)[i].all()),
-            )
+    # mean point of each track: weighted mean in ECEF on the ground, then its ENU plane
+    ground = earth.geodetic_to_ecef(lat, lon, 0.0)  # (n, k, 3)
+    m = np.einsum("k,nkd->nd", wm, ground)
+    mlat, mlon, _ = earth.ecef_to_geodetic(m)
+    enu = earth.ecef_to_enu(ground, mlat[:, None], mlon[:, None], 0.0)[:, :, :2]
+    d = enu - np.einsum("k,nkd->nd", wm, enu)[:, None]
+    C = np.einsum("k,nki,nkj->nij", wc, d, d)
+    evals, evecs = np.linalg.eigh(C)
+    evals = np.maximum(evals, 0.0)
+    major = evecs[:, :, 1]
+    orientation = np.degrees(np.arctan2(major[:, 0], major[:, 1])) % 180.0
+    tm = times @ wm
+    ts = np.sqrt(np.maximum(((times - tm[:, None]) ** 2) @ wc, 0.0))
+    semi_major = np.sqrt(CHI2_2_95 * evals[:, 1]) / 1e3
+    semi_minor = np.sqrt(CHI2_2_95 * evals[:, 0]) / 1e3
+    reached = down.reshape(n, k).all(axis=1)
+    return [
+        ImpactPrediction(*values)
+        for values in zip(
+            mlat.tolist(),
+            mlon.tolist(),
+            tm.tolist(),
+            ts.tolist(),
+            semi_major.tolist(),
+            semi_minor.tolist(),
+            orientation.tolist(),
+            reached.tolist(),
+            strict=True,
         )
-    return out
+    ]

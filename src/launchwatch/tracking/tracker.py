@@ -331,7 +331,7 @@ class Tracker:
             seen = self._visible(spec, s, R, xc[:, :3])
             see, xc, Pc = near[seen], xc[seen], Pc[seen]
             if see.size:
-                d2, logdet = imm_ekf.radar_gate(xc, Pc, z, s, sv, R, Rm)
+                d2, logdet = imm_ekf.radar_gate(xc, Pc, z, s, sv, R, Rm, self._gate(mdim))
                 inside = d2 < self._gate(mdim)
                 cost = np.where(inside, d2 + logdet[:, None], 1e12)
                 gated_meas = set(np.flatnonzero(inside.any(axis=0)).tolist())
@@ -516,6 +516,8 @@ class Tracker:
         shown = np.array([i for i in rows.tolist() if self.tracks[i].confirmed], dtype=np.intp)
         if shown.size:
             xc, Pc = imm_ekf.combine(self._x, self._P, self._mu, shown)
+            mu = self._mu[shown]
+            phases = np.argmax(mu, axis=1).tolist()
             for k, i in enumerate(shown.tolist()):
                 tr = self.tracks[i]
                 out.append(
@@ -525,8 +527,8 @@ class Tracker:
                         spec.id,
                         xc[k],
                         Pc[k],
-                        self._mu[i].copy(),
-                        self._phase(i),
+                        mu[k],
+                        imm.MODELS[phases[k]],
                         tr.impact,
                         tr.launch,
                         tr.impact_time,
