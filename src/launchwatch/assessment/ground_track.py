@@ -39,7 +39,9 @@ def predicted_paths(records: list[TrackRecord], t0: FloatArray) -> list[FloatArr
         return []
     r = np.array([rec.position_ecef_m for rec in records])
     v = np.array([rec.velocity_ecef_m_s for rec in records])
-    flight = propagate(r, v, t0=t0, rtol=1e-7, atol_m=10.0, record=True, max_step_s=20.0)
+    flight = propagate(
+        r, v, t0=t0, rtol=1e-7, atol_m=10.0, record=True, max_step_s=20.0, find_apogee=False
+    )
     out = []
     for path in flight.paths:
         t = path[:, 0]
