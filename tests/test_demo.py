@@ -138,6 +138,9 @@ def test_the_report_verb_writes_up_a_tracks_file(demo, tmp_path: Path) -> None: 
     assert f"{key}: " in proc.stdout
     assert (tmp_path / key / "report.html").exists()
     assert (tmp_path / key / "event.czml").exists()
-    proc = run_cli("report", picture, "--out", tmp_path, "--record", record, "--event", "E-x")
+    # an event the file does not hold (the file's first records: a shorter assessment)
+    short = tmp_path / "short.jsonl"
+    short.write_text("".join(picture.read_text().splitlines(keepends=True)[:150]))
+    proc = run_cli("report", short, "--out", tmp_path, "--record", record, "--event", "E-x")
     assert_bad_input(proc)
     assert "--event: no event E-x" in proc.stderr

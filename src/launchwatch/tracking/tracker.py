@@ -76,7 +76,7 @@ class TrackerConfig:
     """Longest RK4 step of a prediction (s)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Track:
     """A track's bookkeeping; its filter state is row ``tracks.index(track)`` of the tracker's
     arrays."""
