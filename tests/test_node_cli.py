@@ -211,11 +211,14 @@ def test_broker_runs_nats_for_the_partners_until_interrupted(tmp_path: Path) -> 
 
     from launchwatch.sharing.nats_bus import connect_nats
 
+    # started with SIGINT ignored, as a shell script's background job is: Ctrl-C (SIGINT)
+    # must stop it all the same
     broker = subprocess.Popen(
         [sys.executable, "-m", "launchwatch.cli", "broker", "--dir", str(tmp_path / "b")],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )
     creds = tmp_path / "b" / "credentials.toml"
     try:
@@ -237,7 +240,12 @@ def test_broker_runs_nats_for_the_partners_until_interrupted(tmp_path: Path) -> 
         assert asyncio.run(streams()) == ["LW_JPN", "LW_ROK", "LW_USA"]
     finally:
         broker.send_signal(signal.SIGINT)
-        out, err = broker.communicate(timeout=30)
+        try:
+            out, err = broker.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            broker.kill()
+            broker.communicate()
+            raise
     assert broker.returncode == 0, err
     assert "Traceback" not in err
     assert "credentials.toml" in out

@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -353,6 +354,10 @@ def _print_summary(s: dict[str, Any], console: Console) -> None:
     console.print(t)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def broker_command(args: argparse.Namespace) -> int:
     partners = tuple(check_partner(p.strip(), "--partners") for p in args.partners.split(","))
     directory = Path(args.dir)
@@ -374,6 +379,10 @@ def broker_command(args: argparse.Namespace) -> int:
     fd = os.open(creds, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as f:
         tomli_w.dump({p: [s.url(p) for s in servers] for p in (*partners, "admin")}, f)
+    # Ctrl-C or a plain kill stops the servers with the broker, also when it was started with
+    # SIGINT ignored (as a shell script's background job is)
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _interrupt)
     print(f"NATS JetStream on {', '.join(s.url() for s in servers)}; partner URLs in {creds}")
     try:
         servers[0].process.wait()  # type: ignore[union-attr]
