@@ -30,8 +30,8 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-from launchwatch.earth import GM_M3_S2, J2, OMEGA_EARTH_RAD_S, WGS84_A_M
-from launchwatch.flight.pointwise import JIT, altitude, density
+from launchwatch.earth import GM_M3_S2, OMEGA_EARTH_RAD_S
+from launchwatch.flight.pointwise import JIT, altitude, density, flight_derivative
 from launchwatch.tracking.motion import _LOG_KAPPA_LIMITS, KAPPA0_M2_KG, THRUST_OFF_TAU_S
 
 __all__ = ["combine", "los_gate", "los_update", "predict", "radar_gate", "radar_update"]
@@ -41,7 +41,6 @@ D: Final = 8
 
 _LAM_LO, _LAM_HI = _LOG_KAPPA_LIMITS
 _W = OMEGA_EARTH_RAD_S
-_A2 = WGS84_A_M * WGS84_A_M
 _LN_2PI = math.log(2.0 * math.pi)
 _TWO_PI = 2.0 * math.pi
 
@@ -53,33 +52,17 @@ def _kappa(lam: float) -> float:
 
 @njit(**JIT)  # type: ignore[untyped-decorator]
 def _derivative(x: FloatArray, on: bool, out: FloatArray) -> None:
-    """motion.state_derivative for one state."""
-    rx, ry, rz, vx, vy, vz = x[0], x[1], x[2], x[3], x[4], x[5]
-    r2 = rx * rx + ry * ry + rz * rz
-    rn = math.sqrt(r2)
-    mu_r3 = GM_M3_S2 / (r2 * rn)
-    k = 1.5 * J2 * _A2 / r2
-    zz = 5.0 * rz * rz / r2
-    ax = -mu_r3 * rx * (1.0 + k * (1.0 - zz)) + 2.0 * _W * vy + _W * _W * rx
-    ay = -mu_r3 * ry * (1.0 + k * (1.0 - zz)) - 2.0 * _W * vx + _W * _W * ry
-    az = -mu_r3 * rz * (1.0 + k * (3.0 - zz))
-    kappa = _kappa(x[6])
-    speed_true = math.sqrt(vx * vx + vy * vy + vz * vz)
-    drag = 0.5 * density(altitude(x)) * speed_true * kappa
-    ax -= drag * vx
-    ay -= drag * vy
-    az -= drag * vz
+    """motion.state_derivative for one state: the flight's equations with the state's drag,
+    plus the thrust along the velocity while the motor is on."""
+    flight_derivative(x, _kappa(x[6]), _W, out)
+    out[6] = 0.0
     if on:
-        push = x[7] / max(speed_true, 1e-3)
-        ax += push * vx
-        ay += push * vy
-        az += push * vz
+        push = x[7] / max(math.sqrt(x[3] * x[3] + x[4] * x[4] + x[5] * x[5]), 1e-3)
+        for c in range(3):
+            out[3 + c] += push * x[3 + c]
         out[7] = 0.0
     else:
         out[7] = -x[7] / THRUST_OFF_TAU_S
-    out[0], out[1], out[2] = vx, vy, vz
-    out[3], out[4], out[5] = ax, ay, az
-    out[6] = 0.0
 
 
 @njit(**JIT)  # type: ignore[untyped-decorator]
@@ -142,34 +125,22 @@ def _flow(x: FloatArray, dt: float, on: bool, max_step: float, Phi: FloatArray) 
     k1, k2, k3, k4 = np.empty(D), np.empty(D), np.empty(D), np.empty(D)
     y2, F, M = np.empty(D), np.empty((D, D)), np.empty((D, D))
     P1, P2, P3, P4 = np.empty((D, D)), np.empty((D, D)), np.empty((D, D)), np.empty((D, D))
+    ks, Ps = (k1, k2, k3, k4), (P1, P2, P3, P4)
     for _ in range(steps):
-        _derivative(x, on, k1)
-        _jacobian(x, on, F)
-        _mul(F, Phi, P1)
-        for i in range(D):
-            y2[i] = x[i] + 0.5 * h * k1[i]
-        _derivative(y2, on, k2)
-        _jacobian(y2, on, F)
-        for i in range(D):
-            for j in range(D):
-                M[i, j] = Phi[i, j] + 0.5 * h * P1[i, j]
-        _mul(F, M, P2)
-        for i in range(D):
-            y2[i] = x[i] + 0.5 * h * k2[i]
-        _derivative(y2, on, k3)
-        _jacobian(y2, on, F)
-        for i in range(D):
-            for j in range(D):
-                M[i, j] = Phi[i, j] + 0.5 * h * P2[i, j]
-        _mul(F, M, P3)
-        for i in range(D):
-            y2[i] = x[i] + h * k3[i]
-        _derivative(y2, on, k4)
-        _jacobian(y2, on, F)
-        for i in range(D):
-            for j in range(D):
-                M[i, j] = Phi[i, j] + h * P3[i, j]
-        _mul(F, M, P4)
+        # stage s at x + c_s h k_{s-1} (c = 0, ½, ½, 1), with Φ's stage at Φ + c_s h P_{s-1}
+        for stage in range(4):
+            c = (0.0, 0.5, 0.5, 1.0)[stage]
+            if stage == 0:
+                y2[:] = x
+                M[:, :] = Phi
+            else:
+                for i in range(D):
+                    y2[i] = x[i] + c * h * ks[stage - 1][i]
+                    for j in range(D):
+                        M[i, j] = Phi[i, j] + c * h * Ps[stage - 1][i, j]
+            _derivative(y2, on, ks[stage])
+            _jacobian(y2, on, F)
+            _mul(F, M, Ps[stage])
         for i in range(D):
             for j in range(D):
                 Phi[i, j] += h / 6.0 * (P1[i, j] + 2.0 * P2[i, j] + 2.0 * P3[i, j] + P4[i, j])
