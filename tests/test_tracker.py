@@ -207,3 +207,27 @@ def test_two_satellites_triangulate_the_launch_point(tmp_path):
     assert float(dist) < 2000.0
     assert a.alt_m < 5000.0
     assert a.miss_km < 2.0
+
+
+def test_a_picture_predicted_to_a_time_leaves_the_tracks_as_they_were(tmp_path):
+    """Tracker.estimates(t) predicts copies of the confirmed tracks (for scoring or display)."""
+    sim = simulate(load_scenario(MINI), tmp_path)
+    lines = (tmp_path / "measurements.jsonl").read_text().splitlines()
+    ms = list(read_measurements(lines, Intake.for_sensors(sim.scenario.sensors)))
+    tracker = Tracker(sim.scenario.sensors, sim.scenario.epoch_s)
+    # the first 150 s after the first measurement: the missile is in flight and tracked
+    updates = list(tracker.run(m for m in ms if m.time < ms[0].time + 150.0))
+    assert updates
+    t = max(u.time for u in updates) + 2.0
+    before = (tracker._x.copy(), tracker._P.copy(), tracker._mu.copy(), tracker._t.copy())
+    tracks, x, P = tracker.estimates(t)
+    assert tracks
+    assert [tr.id for tr in tracks] == [tr.id for tr in tracker.tracks if tr.confirmed]
+    for kept, now in zip(before, (tracker._x, tracker._P, tracker._mu, tracker._t), strict=True):
+        np.testing.assert_array_equal(kept, now)
+    # each predicted position is within a few hundred metres of the object it follows at t
+    r, _, alive = sim.truth.states(np.array([t]))
+    for i in range(len(tracks)):
+        err = np.linalg.norm(r[alive[:, 0], 0] - x[i, :3], axis=1).min()
+        assert err < 2000.0, err
+    assert (np.linalg.eigvalsh(P[:, :6, :6]) > 0).all()
