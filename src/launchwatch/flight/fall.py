@@ -49,13 +49,13 @@ def _step(
     inv_beta: float,
     omega: float,
     ks: FloatArray,
+    ys: FloatArray,
     y_new: FloatArray,
     err: FloatArray,
 ) -> None:
     """One Dormand-Prince step of length h from y (derivative f0); ks[6] is the derivative
-    at y_new."""
+    at y_new. ``ys`` is scratch space (6,)."""
     ks[0] = f0
-    ys = np.empty(6)
     for s in range(1, 7):
         for c in range(6):
             acc = y[c]
@@ -156,7 +156,7 @@ def fall(
     t_out = np.empty(n)
     down = np.zeros(n, dtype=np.bool_)
     omega = -OMEGA_EARTH_RAD_S if backward else OMEGA_EARTH_RAD_S
-    y, y_new, err = np.empty(6), np.empty(6), np.empty(6)
+    y, ys, y_new, err = np.empty(6), np.empty(6), np.empty(6), np.empty(6)
     f, f_new = np.empty(6), np.empty(6)
     ks = np.empty((7, 6))
     for i in range(n):
@@ -171,7 +171,7 @@ def fall(
         if alt <= 0.0:
             down[i] = True
         while not down[i] and t < horizon_s - 1e-9:
-            _step(y, f, h, ib, omega, ks, y_new, err)
+            _step(y, f, h, ib, omega, ks, ys, y_new, err)
             norm = 0.0
             for c in range(6):
                 scale = atol_m + rtol * max(abs(y[c]), abs(y_new[c]))
@@ -183,7 +183,7 @@ def fall(
                 if alt_new <= 0.0:
                     theta = _crossing(y, f, y_new, f_new, h, alt, alt_new, tol_m)
                     h *= theta
-                    _step(y, f, h, ib, omega, ks, y_new, err)
+                    _step(y, f, h, ib, omega, ks, ys, y_new, err)
                     f_new[:] = ks[6]
                     down[i] = True
                 y[:] = y_new

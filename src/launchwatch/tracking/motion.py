@@ -33,6 +33,7 @@ from launchwatch.flight.dynamics import acceleration, approximate_altitude_m
 
 __all__ = [
     "KAPPA0_M2_KG",
+    "MAX_STEP_S",
     "STATE_DIM",
     "jacobian",
     "kappa_of",
@@ -46,6 +47,8 @@ BoolArray = npt.NDArray[np.bool_]
 STATE_DIM: Final = 8
 THRUST_OFF_TAU_S: Final = 2.0
 KAPPA0_M2_KG: Final = 5e-5
+MAX_STEP_S: Final = 1.0
+"""Longest RK4 step of a filter prediction (s)."""
 _LOG_KAPPA_LIMITS: Final = (-12.0, 6.0)
 
 
@@ -114,7 +117,7 @@ def predict_states(
     dt: FloatArray,
     *,
     with_transition: bool = True,
-    max_step_s: float = 1.0,
+    max_step_s: float = MAX_STEP_S,
     thrust_on: BoolArray | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """States after dt (per row, may be 0) and the transition matrices Φ (n, 8, 8), by RK4."""

@@ -44,7 +44,7 @@ from launchwatch.tracking import imm, imm_ekf
 from launchwatch.tracking.impact import ImpactPrediction, predict_impacts, predict_launch_points
 from launchwatch.tracking.intake import Measurement
 from launchwatch.tracking.kalman import ukf_predict, ukf_update
-from launchwatch.tracking.motion import STATE_DIM
+from launchwatch.tracking.motion import MAX_STEP_S, STATE_DIM
 from launchwatch.tracking.sensing import los_frame, radar_model
 
 __all__ = ["LaunchAlert", "Track", "TrackUpdate", "Tracker", "TrackerConfig", "triangulate"]
@@ -72,8 +72,6 @@ class TrackerConfig:
     launch_interval_s: float = 10.0
     """The back-propagated launch point changes slowly once a track is ballistic."""
     alert_join_urad: float = 2000.0
-    max_step_s: float = 1.0
-    """Longest RK4 step of a prediction (s)."""
 
 
 @dataclass(slots=True)
@@ -164,7 +162,8 @@ class Tracker:
         self._P = np.zeros((0, K, D, D))
         self._mu = np.zeros((0, K))
         self._t = np.zeros(0)
-        self._born: list[tuple[Track, FloatArray, FloatArray, FloatArray, float]] = []
+        # tracks started in the current scan (they join the arrays after it)
+        self._born: list[tuple[list[Track], FloatArray, FloatArray, FloatArray, float]] = []
         imm_cfg = config.imm
         self._stay = np.asarray(imm_cfg.stay, dtype=np.float64)
         self._q = np.asarray(imm_cfg.q_m2_s3, dtype=np.float64)
@@ -243,7 +242,7 @@ class Tracker:
                 cfg.imm.q_kappa,
                 self._q_jerk,
                 self._thrust,
-                cfg.max_step_s,
+                MAX_STEP_S,
             )
             return
         move = rows[dt > 0]
@@ -331,8 +330,9 @@ class Tracker:
             seen = self._visible(spec, s, R, xc[:, :3])
             see, xc, Pc = near[seen], xc[seen], Pc[seen]
             if see.size:
-                d2, logdet = imm_ekf.radar_gate(xc, Pc, z, s, sv, R, Rm, self._gate(mdim))
-                inside = d2 < self._gate(mdim)
+                gate = self._gate(mdim)
+                d2, logdet = imm_ekf.radar_gate(xc, Pc, z, s, sv, R, Rm, gate)
+                inside = d2 < gate
                 cost = np.where(inside, d2 + logdet[:, None], 1e12)
                 gated_meas = set(np.flatnonzero(inside.any(axis=0)).tolist())
                 rows, cols = linear_sum_assignment(cost)
@@ -610,24 +610,28 @@ class Tracker:
         P[:, 3:6, 3:6] = np.eye(3) * cfg.initial_speed_sigma_m_s**2
         P[:, 6, 6] = cfg.initial_log_kappa_sigma**2
         P[:, 7, 7] = cfg.initial_thrust_sigma_m_s2**2
-        mu = np.array([0.3, 0.5, 0.2])
-        for i in range(n):
+        tracks = []
+        for _ in range(n):
             tr = Track(f"T{self._next_id}", t, last_update=t)
             tr.hits.append(True)
             tr.sensors.add(spec.id)
             self._next_id += 1
-            # joins the arrays after the scan (its detection is not gated again in this scan)
-            self._born.append((tr, np.tile(x[i], (K, 1)), np.tile(P[i], (K, 1, 1)), mu, t))
+            tracks.append(tr)
+        # every model starts from the same state; the tracks join the arrays after the scan
+        # (their detections are not gated again in it)
+        mu = np.tile([0.3, 0.5, 0.2], (n, 1))
+        self._born.append((tracks, np.repeat(x[:, None], K, 1), np.repeat(P[:, None], K, 1), mu, t))
         self.stats.tracks_started += n
 
     def _add_born(self) -> None:
         if not self._born:
             return
-        self.tracks.extend(b[0] for b in self._born)
-        self._x = np.concatenate([self._x, np.stack([b[1] for b in self._born])])
-        self._P = np.concatenate([self._P, np.stack([b[2] for b in self._born])])
-        self._mu = np.concatenate([self._mu, np.stack([b[3] for b in self._born])])
-        self._t = np.concatenate([self._t, np.array([b[4] for b in self._born])])
+        for tracks, x, P, mu, t in self._born:
+            self.tracks.extend(tracks)
+            self._x = np.concatenate([self._x, x])
+            self._P = np.concatenate([self._P, P])
+            self._mu = np.concatenate([self._mu, mu])
+            self._t = np.concatenate([self._t, np.full(len(tracks), t)])
         self._born = []
 
     def _manage(self, t: float) -> None:
