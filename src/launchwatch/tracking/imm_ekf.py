@@ -115,17 +115,37 @@ def _mul(A: FloatArray, B: FloatArray, out: FloatArray) -> None:
 
 
 @njit(**JIT)  # type: ignore[untyped-decorator]
-def _flow(x: FloatArray, dt: float, on: bool, max_step: float, Phi: FloatArray) -> None:
-    """motion.predict_states for one state, in place: RK4 on x and Φ over dt."""
+def _mul_jacobian(F: FloatArray, M: FloatArray, out: FloatArray) -> None:
+    """out = F M for a motion Jacobian F (_jacobian's pattern: rows 0-2 the identity on the
+    velocity, row 6 zero, row 7 only F[7, 7]), skipping the products with its structural
+    zeros; the same sums as _mul in the same order."""
+    for j in range(D):
+        for i in range(3):
+            out[i, j] = M[3 + i, j]
+        for i in range(3, 6):
+            acc = 0.0
+            for k in range(D):
+                acc += F[i, k] * M[k, j]
+            out[i, j] = acc
+        out[6, j] = 0.0
+        out[7, j] = F[7, 7] * M[7, j]
+
+
+@njit(**JIT)  # type: ignore[untyped-decorator]
+def _flow(
+    x: FloatArray, dt: float, on: bool, max_step: float, Phi: FloatArray, work: FloatArray
+) -> None:
+    """motion.predict_states for one state, in place: RK4 on x and Φ over dt. ``work`` is
+    scratch space (7, 8, 8)."""
     steps = max(1, math.ceil(abs(dt) / max_step))
     h = dt / steps
     Phi[:, :] = 0.0
     for i in range(D):
         Phi[i, i] = 1.0
-    k1, k2, k3, k4 = np.empty(D), np.empty(D), np.empty(D), np.empty(D)
-    y2, F, M = np.empty(D), np.empty((D, D)), np.empty((D, D))
-    P1, P2, P3, P4 = np.empty((D, D)), np.empty((D, D)), np.empty((D, D)), np.empty((D, D))
-    ks, Ps = (k1, k2, k3, k4), (P1, P2, P3, P4)
+    ks, y2 = work[0, :4], work[0, 4]
+    F, M = work[1], work[2]
+    P1, P2, P3, P4 = work[3], work[4], work[5], work[6]
+    Ps = (P1, P2, P3, P4)
     for _ in range(steps):
         # stage s at x + c_s h k_{s-1} (c = 0, ½, ½, 1), with Φ's stage at Φ + c_s h P_{s-1}
         for stage in range(4):
@@ -135,16 +155,16 @@ def _flow(x: FloatArray, dt: float, on: bool, max_step: float, Phi: FloatArray) 
                 M[:, :] = Phi
             else:
                 for i in range(D):
-                    y2[i] = x[i] + c * h * ks[stage - 1][i]
+                    y2[i] = x[i] + c * h * ks[stage - 1, i]
                     for j in range(D):
                         M[i, j] = Phi[i, j] + c * h * Ps[stage - 1][i, j]
             _derivative(y2, on, ks[stage])
             _jacobian(y2, on, F)
-            _mul(F, M, Ps[stage])
+            _mul_jacobian(F, M, Ps[stage])
         for i in range(D):
             for j in range(D):
                 Phi[i, j] += h / 6.0 * (P1[i, j] + 2.0 * P2[i, j] + 2.0 * P3[i, j] + P4[i, j])
-            x[i] += h / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])
+            x[i] += h / 6.0 * (ks[0, i] + 2.0 * ks[1, i] + 2.0 * ks[2, i] + ks[3, i])
 
 
 @njit(**JIT)  # type: ignore[untyped-decorator]
@@ -169,7 +189,8 @@ def predict(
     c = np.empty(K)
     x0 = np.empty((K, D))
     P0 = np.empty((K, D, D))
-    Phi, M, Pb = np.empty((D, D)), np.empty((D, D)), np.empty((D, D))
+    Phi, M, Pb, xb = np.empty((D, D)), np.empty((D, D)), np.empty((D, D)), np.empty(D)
+    work = np.empty((7, D, D))
     for j in range(rows.size):
         i = rows[j]
         step = dt[j]
@@ -186,19 +207,29 @@ def predict(
         for b in range(K):
             x0[b] = 0.0
             for a in range(K):
-                x0[b] += T[a, b] * mu[i, a] / max(c[b], 1e-300) * x[i, a]
+                wa = T[a, b] * mu[i, a] / max(c[b], 1e-300)
+                for r in range(D):
+                    x0[b, r] += wa * x[i, a, r]
         for b in range(K):
             P0[b] = 0.0
             for a in range(K):
-                w = T[a, b] * mu[i, a] / max(c[b], 1e-300)
-                d = x[i, a] - x0[b]
-                P0[b] += w * (P[i, a] + np.outer(d, d))
+                wa = T[a, b] * mu[i, a] / max(c[b], 1e-300)
+                for r in range(D):
+                    dr = x[i, a, r] - x0[b, r]
+                    for col in range(D):
+                        P0[b, r, col] += wa * (P[i, a, r, col] + dr * (x[i, a, col] - x0[b, col]))
         adt = abs(step)
         for b in range(K):
-            xb = x0[b].copy()
-            _flow(xb, step, thrust[b], max_step_s, Phi)
+            xb[:] = x0[b]
+            _flow(xb, step, thrust[b], max_step_s, Phi, work)
             _mul(Phi, P0[b], M)
-            _mul(M, Phi.T.copy(), Pb)
+            # Pb = M Φᵀ
+            for r in range(D):
+                for col in range(D):
+                    acc = 0.0
+                    for k in range(D):
+                        acc += M[r, k] * Phi[col, k]
+                    Pb[r, col] = acc
             qa = q[b]
             for k in range(3):
                 Pb[k, k] += qa * adt**3 / 3.0
@@ -269,9 +300,10 @@ def _radar(
     H: FloatArray,
 ) -> None:
     """sensing.radar_model for one state: h (m,) and H (m, 8), m = 3 or 4 (range-rate)."""
-    dr = x[0:3] - s
-    d = R @ dr
-    e, nn, u = d[0], d[1], d[2]
+    dr0, dr1, dr2 = x[0] - s[0], x[1] - s[1], x[2] - s[2]
+    e = R[0, 0] * dr0 + R[0, 1] * dr1 + R[0, 2] * dr2
+    nn = R[1, 0] * dr0 + R[1, 1] * dr1 + R[1, 2] * dr2
+    u = R[2, 0] * dr0 + R[2, 1] * dr1 + R[2, 2] * dr2
     horiz2 = e * e + nn * nn
     horiz = math.sqrt(horiz2)
     rng = math.sqrt(horiz2 + u * u)
@@ -285,12 +317,13 @@ def _radar(
         H[1, j] = (nn * R[0, j] - e * R[1, j]) / horiz2
         H[2, j] = (-e * u * R[0, j] - nn * u * R[1, j] + horiz2 * R[2, j]) / el_den
     if m == 4:
-        dv = x[3:6] - sv
-        rate = (dr[0] * dv[0] + dr[1] * dv[1] + dr[2] * dv[2]) / rng
+        dv0, dv1, dv2 = x[3] - sv[0], x[4] - sv[1], x[5] - sv[2]
+        rate = (dr0 * dv0 + dr1 * dv1 + dr2 * dv2) / rng
         h[3] = rate
-        for j in range(3):
-            H[3, j] = (dv[j] - rate * dr[j] / rng) / rng
-            H[3, 3 + j] = dr[j] / rng
+        H[3, 0] = (dv0 - rate * dr0 / rng) / rng
+        H[3, 1] = (dv1 - rate * dr1 / rng) / rng
+        H[3, 2] = (dv2 - rate * dr2 / rng) / rng
+        H[3, 3], H[3, 4], H[3, 5] = dr0 / rng, dr1 / rng, dr2 / rng
 
 
 @njit(**JIT)  # type: ignore[untyped-decorator]

@@ -26,10 +26,9 @@ compiled kernels of ``imm_ekf``, with the UKF in the NumPy forms of ``kalman``.
 from __future__ import annotations
 
 import math
-from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Final, Literal
+from typing import Final, Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -76,17 +75,14 @@ class TrackerConfig:
 
 @dataclass(slots=True)
 class Track:
-    """A track's bookkeeping; its filter state is row ``tracks.index(track)`` of the tracker's
-    arrays."""
+    """What a track reports beside its state; its filter state and its hit-and-miss counts
+    are row ``tracks.index(track)`` of the tracker's arrays."""
 
     id: str
     created: float
     confirmed: bool = False
-    hits: deque[bool] = field(default_factory=lambda: deque(maxlen=8))
-    misses: int = 0
-    last_update: float = 0.0
-    updates: int = 0
-    sensors: set[str] = field(default_factory=set)
+    sensors: tuple[str, ...] = ()
+    """The sensors that updated it, sorted."""
     impact: ImpactPrediction | None = None
     launch: ImpactPrediction | None = None
     impact_time: float = -math.inf
@@ -95,8 +91,10 @@ class Track:
     launch_time: float = -math.inf
 
 
-@dataclass(frozen=True)
-class TrackUpdate:
+class TrackUpdate(NamedTuple):
+    """One confirmed track's update (a named tuple: there is one per detection used, so it
+    must be cheap to make)."""
+
     time: float
     track: str
     sensor: str
@@ -162,6 +160,16 @@ class Tracker:
         self._P = np.zeros((0, K, D, D))
         self._mu = np.zeros((0, K))
         self._t = np.zeros(0)
+        # and their bookkeeping: misses in a row, time of the last update, number of updates,
+        # the hit (1) or miss (0) of each of the last chances (newest in bit 0), confirmed
+        self._misses = np.zeros(0, dtype=np.int64)
+        self._last = np.zeros(0)
+        self._updates = np.zeros(0, dtype=np.int64)
+        self._chances = np.zeros(0, dtype=np.int64)
+        self._confirmed = np.zeros(0, dtype=np.bool_)
+        if not 1 <= config.confirm_hits <= config.confirm_window <= 62:
+            raise ValueError("confirm_hits and confirm_window: need 1 ≤ hits ≤ window ≤ 62")
+        self._window = (1 << config.confirm_window) - 1
         # tracks started in the current scan (they join the arrays after it)
         self._born: list[tuple[list[Track], FloatArray, FloatArray, FloatArray, float]] = []
         imm_cfg = config.imm
@@ -320,8 +328,7 @@ class Tracker:
         ][:mdim]
         Rm = np.diag(np.square(np.maximum(sig, 1e-9)))
         s, sv, R = self._sensor_state(spec, t)
-        assigned_meas: set[int] = set()
-        gated_meas: set[int] = set()
+        gated = np.zeros(len(scan), dtype=np.bool_)
         updates: list[TrackUpdate] = []
         near = self._may_see(spec, s, R, t)
         if near.size:
@@ -334,33 +341,33 @@ class Tracker:
                 d2, logdet = imm_ekf.radar_gate(xc, Pc, z, s, sv, R, Rm, gate)
                 inside = d2 < gate
                 cost = np.where(inside, d2 + logdet[:, None], 1e12)
-                gated_meas = set(np.flatnonzero(inside.any(axis=0)).tolist())
+                gated = inside.any(axis=0)
                 rows, cols = linear_sum_assignment(cost)
-                pairs = [
-                    (int(see[r]), int(c))
-                    for r, c in zip(rows, cols, strict=True)
-                    if cost[r, c] < 1e12
-                ]
-                hit_tracks = {p[0] for p in pairs}
-                shadowed = set(see[inside.any(axis=1)].tolist()) - hit_tracks
-                for i in see.tolist():
-                    tr = self.tracks[i]
-                    if i in shadowed:
-                        # its gate held a detection another track took: two objects the
-                        # sensor did not resolve, not a miss
-                        continue
-                    tr.hits.append(i in hit_tracks)
-                    tr.misses = 0 if i in hit_tracks else tr.misses + 1
-                if pairs:
-                    updates = self._update_radar(pairs, z, Rm, s, sv, R, with_rate, spec, t)
-                    assigned_meas = {p[1] for p in pairs}
-        fresh = [m for j, m in enumerate(scan) if j not in assigned_meas and j not in gated_meas]
+                taken = cost[rows, cols] < 1e12
+                rows, cols = rows[taken], cols[taken]
+                hit = np.zeros(see.size, dtype=np.bool_)
+                hit[rows] = True
+                # a track whose gate held a detection another track took is shadowed (two
+                # objects the sensor did not resolve), not missed
+                counted = ~inside.any(axis=1) | hit
+                self._chance(see[counted], hit[counted])
+                if rows.size:
+                    updates = self._update_radar(
+                        see[rows], cols, z, Rm, s, sv, R, with_rate, spec, t
+                    )
+        fresh = [m for m, used in zip(scan, gated.tolist(), strict=True) if not used]
         self._start_tracks(spec, t, fresh, s, R)
         return updates
 
+    def _chance(self, rows: IntArray, hit: npt.NDArray[np.bool_]) -> None:
+        """Count a hit or a miss for each of the track rows (unique)."""
+        self._chances[rows] = ((self._chances[rows] << 1) | hit) & self._window
+        self._misses[rows] = np.where(hit, 0, self._misses[rows] + 1)
+
     def _update_radar(
         self,
-        pairs: list[tuple[int, int]],
+        rows: IntArray,
+        cols: IntArray,
         z: FloatArray,
         Rm: FloatArray,
         s: FloatArray,
@@ -370,8 +377,7 @@ class Tracker:
         spec: SensorSpec,
         t: float,
     ) -> list[TrackUpdate]:
-        rows = np.array([i for i, _ in pairs], dtype=np.intp)
-        zr = np.ascontiguousarray(z[[j for _, j in pairs]])
+        zr = np.ascontiguousarray(z[cols])
         if self.config.filter == "ekf":
             imm_ekf.radar_update(self._x, self._P, self._mu, rows, zr, s, sv, R, Rm)
         else:
@@ -412,10 +418,11 @@ class Tracker:
             d2 = imm_ekf.los_gate(xc, Pc, frame, s, Rm)
             cost = np.where(d2 < self._gate(2), d2, 1e12)
             rows, cols = linear_sum_assignment(cost)
-            pairs = [(int(r), int(c)) for r, c in zip(rows, cols, strict=True) if cost[r, c] < 1e12]
-            if pairs:
-                updates = self._update_los(pairs, frame, s, Rm, spec, t)
-                used = {c for _, c in pairs}
+            taken = cost[rows, cols] < 1e12
+            rows, cols = rows[taken], cols[taken]
+            if rows.size:
+                updates = self._update_los(rows, cols, frame, s, Rm, spec, t)
+                used = set(cols.tolist())
         for j in range(len(scan)):
             if j not in used:
                 self._alert(spec, t, u[j], s)
@@ -423,20 +430,18 @@ class Tracker:
 
     def _update_los(
         self,
-        pairs: list[tuple[int, int]],
+        rows: IntArray,
+        cols: IntArray,
         frame: FloatArray,
         s: FloatArray,
         Rm: FloatArray,
         spec: SensorSpec,
         t: float,
     ) -> list[TrackUpdate]:
-        rows = np.array([i for i, _ in pairs], dtype=np.intp)
-        frames = np.ascontiguousarray(frame[[j for _, j in pairs]])
+        frames = np.ascontiguousarray(frame[cols])
         # lines of sight are nearly linear in the state: the EKF update serves both filters
         imm_ekf.los_update(self._x, self._P, self._mu, rows, frames, s, Rm)
-        for i in rows.tolist():
-            self.tracks[i].hits.append(True)
-            self.tracks[i].misses = 0
+        self._chance(rows, np.ones(rows.size, dtype=np.bool_))
         return self._store(rows, spec, t)
 
     def _alert(self, spec: SensorSpec, t: float, u: FloatArray, s: FloatArray) -> None:
@@ -503,55 +508,63 @@ class Tracker:
     # -- bookkeeping ------------------------------------------------------------------------
 
     def _store(self, rows: IntArray, spec: SensorSpec, t: float) -> list[TrackUpdate]:
-        out = []
+        """Book the update of track rows (unique) by a sensor at t; confirm those with enough
+        hits in their last chances; one TrackUpdate per confirmed row."""
+        self._last[rows] = t
+        self._updates[rows] += 1
+        self.stats.updates += rows.size
+        sid = spec.id
         for i in rows.tolist():
             tr = self.tracks[i]
-            tr.last_update = t
-            tr.updates += 1
-            tr.sensors.add(spec.id)
-            self.stats.updates += 1
-            if not tr.confirmed and self._confirmable(tr):
-                tr.confirmed = True
-                self.stats.tracks_confirmed += 1
-        shown = np.array([i for i in rows.tolist() if self.tracks[i].confirmed], dtype=np.intp)
-        if shown.size:
-            xc, Pc = imm_ekf.combine(self._x, self._P, self._mu, shown)
-            mu = self._mu[shown]
-            phases = np.argmax(mu, axis=1).tolist()
-            for k, i in enumerate(shown.tolist()):
-                tr = self.tracks[i]
-                out.append(
-                    TrackUpdate(
-                        t,
-                        tr.id,
-                        spec.id,
-                        xc[k],
-                        Pc[k],
-                        mu[k],
-                        imm.MODELS[phases[k]],
-                        tr.impact,
-                        tr.launch,
-                        tr.impact_time,
-                        tr.impact_phase,
-                        tr.updates,
-                        tuple(sorted(tr.sensors)),
-                    )
+            if sid not in tr.sensors:
+                tr.sensors = tuple(sorted((*tr.sensors, sid)))
+        hits = np.bitwise_count(self._chances[rows])
+        new = rows[~self._confirmed[rows] & (hits >= self.config.confirm_hits)]
+        for i in new.tolist():
+            self.tracks[i].confirmed = True
+        self._confirmed[new] = True
+        self.stats.tracks_confirmed += new.size
+        shown = rows[self._confirmed[rows]]
+        if not shown.size:
+            return []
+        xc, Pc = imm_ekf.combine(self._x, self._P, self._mu, shown)
+        mu = self._mu[shown]
+        phases = np.argmax(mu, axis=1).tolist()
+        return [
+            TrackUpdate(
+                t,
+                tr.id,
+                sid,
+                xc[k],
+                Pc[k],
+                mu[k],
+                imm.MODELS[phases[k]],
+                tr.impact,
+                tr.launch,
+                tr.impact_time,
+                tr.impact_phase,
+                n,
+                tr.sensors,
+            )
+            for k, (tr, n) in enumerate(
+                zip(
+                    [self.tracks[i] for i in shown.tolist()],
+                    self._updates[shown].tolist(),
+                    strict=True,
                 )
-        return out
-
-    def _confirmable(self, tr: Track) -> bool:
-        recent = list(tr.hits)[-self.config.confirm_window :]
-        return sum(recent) >= self.config.confirm_hits
+            )
+        ]
 
     def _refresh_impacts(self, t: float) -> None:
         cfg = self.config
         # a prediction is due every impact_interval_s, or every 2 % of the time left to
         # impact when that is longer: far from impact the prediction changes slowly
+        last = self._last.tolist()
         due = [
             i
             for i, tr in enumerate(self.tracks)
             if tr.confirmed
-            and tr.last_update > tr.impact_time
+            and last[i] > tr.impact_time
             and t - tr.impact_time
             >= max(
                 cfg.impact_interval_s,
@@ -610,53 +623,68 @@ class Tracker:
         P[:, 3:6, 3:6] = np.eye(3) * cfg.initial_speed_sigma_m_s**2
         P[:, 6, 6] = cfg.initial_log_kappa_sigma**2
         P[:, 7, 7] = cfg.initial_thrust_sigma_m_s2**2
-        tracks = []
-        for _ in range(n):
-            tr = Track(f"T{self._next_id}", t, last_update=t)
-            tr.hits.append(True)
-            tr.sensors.add(spec.id)
-            self._next_id += 1
-            tracks.append(tr)
+        first = self._next_id
+        self._next_id += n
+        sensors = (spec.id,)
+        tracks = [Track(f"T{k}", t, sensors=sensors) for k in range(first, first + n)]
         # every model starts from the same state; the tracks join the arrays after the scan
         # (their detections are not gated again in it)
         mu = np.tile([0.3, 0.5, 0.2], (n, 1))
         self._born.append((tracks, np.repeat(x[:, None], K, 1), np.repeat(P[:, None], K, 1), mu, t))
         self.stats.tracks_started += n
 
+    _ROWS: Final = (
+        *("_x", "_P", "_mu", "_t"),
+        *("_misses", "_last", "_updates", "_chances", "_confirmed"),
+    )
+    """The per-track arrays, row i for tracks[i]."""
+
     def _add_born(self) -> None:
+        """The tracks started in the last scan join the arrays: state time and last update
+        their start, one update, one hit in one chance."""
         if not self._born:
             return
-        for tracks, x, P, mu, t in self._born:
-            self.tracks.extend(tracks)
-            self._x = np.concatenate([self._x, x])
-            self._P = np.concatenate([self._P, P])
-            self._mu = np.concatenate([self._mu, mu])
-            self._t = np.concatenate([self._t, np.full(len(tracks), t)])
+        tracks = [tr for b in self._born for tr in b[0]]
+        n = len(tracks)
+        self.tracks.extend(tracks)
+        start = np.concatenate([np.full(len(b[0]), b[4]) for b in self._born])
+        new = {
+            "_x": np.concatenate([b[1] for b in self._born]),
+            "_P": np.concatenate([b[2] for b in self._born]),
+            "_mu": np.concatenate([b[3] for b in self._born]),
+            "_t": start,
+            "_misses": np.zeros(n, dtype=np.int64),
+            "_last": start,
+            "_updates": np.ones(n, dtype=np.int64),
+            "_chances": np.ones(n, dtype=np.int64),
+            "_confirmed": np.zeros(n, dtype=np.bool_),
+        }
+        for name in self._ROWS:
+            setattr(self, name, np.concatenate([getattr(self, name), new[name]]))
         self._born = []
 
     def _manage(self, t: float) -> None:
         if not self.tracks:
             return
+        cfg = self.config
         r = np.einsum("nk,nkd->nd", self._mu, self._x[:, :, :3])
         below = approximate_altitude_m(r) < -2000.0
-        keep = []
-        for tr, under in zip(self.tracks, below.tolist(), strict=True):
-            coasting = t - tr.last_update > self.config.max_coast_s
-            limit = self.config.delete_misses if tr.confirmed else 2
-            if tr.misses >= limit or coasting or under:
-                self.stats.tracks_deleted += 1
-                if tr.confirmed:
-                    fell = tr.impact is not None and t >= tr.impact.time - 15.0
-                    why = "fell" if fell or under else "coasting" if coasting else "missed"
-                    self.stats.ended.append((tr.id, t, why))
-                keep.append(False)
-            else:
-                keep.append(True)
-        if not all(keep):
-            rows = np.flatnonzero(keep)
-            self.tracks = [self.tracks[i] for i in rows.tolist()]
-            self._x, self._P = self._x[rows], self._P[rows]
-            self._mu, self._t = self._mu[rows], self._t[rows]
+        coasting = t - self._last > cfg.max_coast_s
+        missed = self._misses >= np.where(self._confirmed, cfg.delete_misses, 2)
+        drop = missed | coasting | below
+        if not drop.any():
+            return
+        for i in np.flatnonzero(drop).tolist():
+            self.stats.tracks_deleted += 1
+            tr = self.tracks[i]
+            if tr.confirmed:
+                fell = tr.impact is not None and t >= tr.impact.time - 15.0
+                why = "fell" if fell or below[i] else "coasting" if coasting[i] else "missed"
+                self.stats.ended.append((tr.id, t, why))
+        rows = np.flatnonzero(~drop)
+        self.tracks = [self.tracks[i] for i in rows.tolist()]
+        for name in self._ROWS:
+            setattr(self, name, getattr(self, name)[rows])
 
 
 def triangulate(origins: FloatArray, rays: FloatArray) -> tuple[FloatArray, float]:
