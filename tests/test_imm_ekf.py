@@ -184,3 +184,101 @@ def test_los_gate_and_update_match_the_numpy_line_of_sight_model() -> None:
         Pk[rows].reshape(2 * K, D, D), P1, rtol=1e-6, atol=1e-8 * np.abs(P1).max()
     )
     np.testing.assert_allclose(muk[rows], mu1, rtol=1e-8, atol=1e-12)
+
+
+def _radar_site() -> tuple[np.ndarray, np.ndarray]:
+    lat, lon = 37.5, 128.5
+    return earth.geodetic_to_ecef(lat, lon, 500.0), earth.enu_rotation(lat, lon)
+
+
+def test_radar_start_inverts_the_radar_model() -> None:
+    """A new track from a detection sits where the radar model sees that detection, with a
+    position covariance that the model's Jacobian maps back to the measurement's (plus the
+    1 m² floor), and the range-rate along the line of sight when measured."""
+    s, R = _radar_site()
+    rng = np.random.default_rng(5)
+    n = 8
+    z = np.column_stack(
+        [
+            rng.uniform(50e3, 900e3, n),
+            rng.uniform(0, 2 * np.pi, n),
+            rng.uniform(0.02, 1.4, n),
+            np.where(np.arange(n) % 2 == 0, rng.uniform(-3e3, 3e3, n), np.nan),
+        ]
+    )
+    sig2 = np.array([25.0, np.radians(0.05), np.radians(0.04)]) ** 2
+    prior = np.array([2500.0**2, 1.0, 40.0**2])
+    x, P = imm_ekf.radar_start(z, s, R, sig2, prior)
+    zero = np.zeros((n, 3))
+    h, H = sensing.radar_model(x, np.tile(s, (n, 1)), zero, np.tile(R, (n, 1, 1)), True)
+    np.testing.assert_allclose(h[:, 0], z[:, 0], rtol=1e-12)
+    np.testing.assert_allclose(np.angle(np.exp(1j * (h[:, 1] - z[:, 1]))), 0.0, atol=1e-12)
+    np.testing.assert_allclose(h[:, 2], z[:, 2], atol=1e-12)
+    measured = ~np.isnan(z[:, 3])
+    np.testing.assert_allclose(h[measured, 3], z[measured, 3], rtol=1e-9)
+    np.testing.assert_array_equal(x[~measured, 3:6], 0.0)
+    Hp = H[:, :3, :3]
+    back = Hp @ (P[:, :3, :3] - np.eye(3)) @ np.swapaxes(Hp, 1, 2)
+    np.testing.assert_allclose(back, np.broadcast_to(np.diag(sig2), back.shape), atol=1e-9 * 625)
+    np.testing.assert_array_equal(P[:, 3:6, 3:6], np.broadcast_to(np.eye(3) * prior[0], (n, 3, 3)))
+    np.testing.assert_array_equal(P[:, 6, 6], prior[1])
+    np.testing.assert_array_equal(P[:, 7, 7], prior[2])
+
+
+@pytest.mark.parametrize("sector", [(0.0, 360.0), (20.0, 140.0), (300.0, 60.0)])
+def test_radar_sees_matches_the_numpy_visibility_test(sector: tuple[float, float]) -> None:
+    """The compiled test against earth.enu_to_aer and sensors.in_sector, on tracks spread
+    around the radar (sectors that wrap through north included), with and without margins
+    and straight-line extrapolation."""
+    from launchwatch.scenario import SensorSpec
+    from launchwatch.sensors import in_sector, sector_width_deg
+
+    s, R = _radar_site()
+    spec = SensorSpec(
+        id="R",
+        owner="ROK",
+        type="radar",
+        lat_deg=37.5,
+        lon_deg=128.5,
+        alt_m=500.0,
+        max_range_km=600.0,
+        min_elevation_deg=3.0,
+        azimuth_min_deg=sector[0],
+        azimuth_max_deg=sector[1],
+    )
+    rng = np.random.default_rng(9)
+    n = 400
+    pos = earth.geodetic_to_ecef(
+        rng.uniform(31, 44, n), rng.uniform(121, 136, n), rng.uniform(0, 400e3, n)
+    )
+    x = np.zeros((n, K, D))
+    x[:, :, :3] = pos[:, None] + rng.normal(0, 300, (n, K, 3))
+    x[:, :, 3:6] = rng.normal(0, 2000, (n, 1, 3))
+    mu = rng.dirichlet(np.ones(K), n)
+    dt = rng.uniform(0, 3, n)
+    for margin_m, margin_deg in [(0.0, 0.0), (20e3, 1.0)]:
+        seen = imm_ekf.radar_sees(
+            x,
+            mu,
+            dt,
+            s,
+            R,
+            spec.max_range_km * 1e3,
+            spec.min_elevation_deg,
+            spec.azimuth_min_deg,
+            sector_width_deg(spec),
+            margin_m,
+            margin_deg,
+        )
+        rv = np.einsum("nk,nkd->nd", mu, x[:, :, :6])
+        r = rv[:, :3] + rv[:, 3:] * dt[:, None]
+        az, el, slant = earth.enu_to_aer((r - s) @ R.T)
+        want = (slant <= spec.max_range_km * 1e3 + margin_m) & (
+            el >= spec.min_elevation_deg - 1.0 - margin_deg
+        )
+        sector_ok = in_sector(spec, az)
+        if margin_deg > 0:
+            sector_ok |= in_sector(spec, az + margin_deg) | in_sector(spec, az - margin_deg)
+        want &= sector_ok
+        assert 0 < want.sum() < n  # the spread puts tracks on both sides of every limit
+        np.testing.assert_array_equal(seen, want)

@@ -34,7 +34,16 @@ from launchwatch.earth import GM_M3_S2, OMEGA_EARTH_RAD_S
 from launchwatch.flight.pointwise import JIT, altitude, density, flight_derivative
 from launchwatch.tracking.motion import _LOG_KAPPA_LIMITS, KAPPA0_M2_KG, THRUST_OFF_TAU_S
 
-__all__ = ["combine", "los_gate", "los_update", "predict", "radar_gate", "radar_update"]
+__all__ = [
+    "combine",
+    "los_gate",
+    "los_update",
+    "predict",
+    "radar_gate",
+    "radar_sees",
+    "radar_start",
+    "radar_update",
+]
 
 FloatArray = npt.NDArray[np.float64]
 D: Final = 8
@@ -327,6 +336,100 @@ def _radar(
 
 
 @njit(**JIT)  # type: ignore[untyped-decorator]
+def _in_sector(az_deg: float, az_min_deg: float, width_deg: float) -> bool:
+    """sensors.in_sector for one azimuth."""
+    return width_deg >= 360.0 or (az_deg - az_min_deg) % 360.0 <= width_deg
+
+
+@njit(**JIT)  # type: ignore[untyped-decorator]
+def radar_sees(
+    x: FloatArray,
+    mu: FloatArray,
+    dt: FloatArray,
+    s: FloatArray,
+    R: FloatArray,
+    max_range_m: float,
+    min_elevation_deg: float,
+    az_min_deg: float,
+    width_deg: float,
+    margin_m: float,
+    margin_deg: float,
+) -> npt.NDArray[np.bool_]:
+    """Which of n states the radar at s (ENU rotation R) could see: the position of the
+    μ-weighted mean of x (n, K, ≥6) moved in a straight line by dt (n,), in range, above
+    the lowest elevation less 1° and in the azimuth sector (sensors.in_sector), each wider by
+    the margins (where the position is only an extrapolation)."""
+    n, K = mu.shape
+    out = np.zeros(n, dtype=np.bool_)
+    for i in range(n):
+        p0, p1, p2 = 0.0, 0.0, 0.0
+        for k in range(K):
+            w = mu[i, k]
+            p0 += w * (x[i, k, 0] + x[i, k, 3] * dt[i])
+            p1 += w * (x[i, k, 1] + x[i, k, 4] * dt[i])
+            p2 += w * (x[i, k, 2] + x[i, k, 5] * dt[i])
+        d0, d1, d2 = p0 - s[0], p1 - s[1], p2 - s[2]
+        e = R[0, 0] * d0 + R[0, 1] * d1 + R[0, 2] * d2
+        nn = R[1, 0] * d0 + R[1, 1] * d1 + R[1, 2] * d2
+        u = R[2, 0] * d0 + R[2, 1] * d1 + R[2, 2] * d2
+        horizontal = math.hypot(e, nn)
+        if math.hypot(horizontal, u) > max_range_m + margin_m:
+            continue
+        if math.degrees(math.atan2(u, horizontal)) < min_elevation_deg - 1.0 - margin_deg:
+            continue
+        az = math.degrees(math.atan2(e, nn)) % 360.0
+        out[i] = _in_sector(az, az_min_deg, width_deg) or (
+            margin_deg > 0.0
+            and (
+                _in_sector(az + margin_deg, az_min_deg, width_deg)
+                or _in_sector(az - margin_deg, az_min_deg, width_deg)
+            )
+        )
+    return out
+
+
+@njit(**JIT)  # type: ignore[untyped-decorator]
+def radar_start(
+    z: FloatArray, s: FloatArray, R: FloatArray, sig2: FloatArray, prior: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """A new track's state (n, 8) and covariance (n, 8, 8) from each detection z (n, 4):
+    range, azimuth, elevation, range-rate (NaN: not measured). Position and its covariance
+    from the measurement's (variances sig2 (3,)) through the inverse radar model's Jacobian,
+    plus 1 m²; velocity along the line of sight from the range-rate (else zero); the
+    variances of velocity, ln κ and thrust acceleration from prior (3,)."""
+    n = z.shape[0]
+    x = np.zeros((n, D))
+    P = np.zeros((n, D, D))
+    J = np.empty((3, 3))
+    for i in range(n):
+        rng, az, el, rate = z[i, 0], z[i, 1], z[i, 2], z[i, 3]
+        ca, sa, ce, se = math.cos(az), math.sin(az), math.cos(el), math.sin(el)
+        enu0, enu1, enu2 = rng * ce * sa, rng * ce * ca, rng * se
+        # ∂(e, n, u)/∂(range, azimuth, elevation)
+        J[0, 0], J[0, 1], J[0, 2] = ce * sa, rng * ce * ca, -rng * se * sa
+        J[1, 0], J[1, 1], J[1, 2] = ce * ca, -rng * ce * sa, -rng * se * ca
+        J[2, 0], J[2, 1], J[2, 2] = se, 0.0, rng * ce
+        if rate != rate:
+            rate = 0.0
+        for a in range(3):
+            # Rᵀ maps ENU to ECEF
+            x[i, a] = s[a] + R[0, a] * enu0 + R[1, a] * enu1 + R[2, a] * enu2
+            x[i, 3 + a] = (x[i, a] - s[a]) / rng * rate
+        for a in range(3):
+            for b in range(3):
+                acc = 0.0
+                for k in range(3):
+                    ja = R[0, a] * J[0, k] + R[1, a] * J[1, k] + R[2, a] * J[2, k]
+                    jb = R[0, b] * J[0, k] + R[1, b] * J[1, k] + R[2, b] * J[2, k]
+                    acc += ja * sig2[k] * jb
+                P[i, a, b] = acc + (1.0 if a == b else 0.0)
+            P[i, 3 + a, 3 + a] = prior[0]
+        P[i, 6, 6] = prior[1]
+        P[i, 7, 7] = prior[2]
+    return x, P
+
+
+@njit(**JIT)  # type: ignore[untyped-decorator]
 def _los(x: FloatArray, s: FloatArray, frame: FloatArray, h: FloatArray, H: FloatArray) -> None:
     """sensing.los_model for one state in one measured frame (2, 3)."""
     dr = x[0:3] - s
@@ -446,7 +549,7 @@ def _update_row(
     x: FloatArray, P: FloatArray, y: FloatArray, H: FloatArray, Rm: FloatArray, work: FloatArray
 ) -> float:
     """kalman.ekf_update (Joseph form) of one model in place; returns the log-likelihood
-    of the innovation y (m,). ``work`` is scratch space of at least (4, 8, 8)."""
+    of the innovation y (m,). ``work`` is scratch space of at least (5, 8, 8)."""
     m = y.shape[0]
     HP, S, L = work[0, :m, :], work[1, :m, :m], work[1, 4 : 4 + m, :m]
     _innovation_cov(H, P, Rm, HP, S)
@@ -473,23 +576,30 @@ def _update_row(
         for a in range(m):
             acc += Kt[a, c] * y[a]
         x[c] += acc
-    # Joseph form: P = A P Aᵀ + K R Kᵀ with A = I - K H
-    A, AP = work[3], work[0]
+    # Joseph form: P = A P Aᵀ + K R Kᵀ with A = I - K H, through the m-wide products:
+    # A P = P - K (H P); (A P) Aᵀ = A P - (A P Hᵀ) Kᵀ; K R Kᵀ = (K R) Kᵀ
+    AP, APHt, KR = work[3], work[1, :, 4 : 4 + m], work[4, :, :m]
     for r in range(D):
         for c in range(D):
-            acc = 1.0 if r == c else 0.0
+            acc = P[r, c]
             for a in range(m):
-                acc -= Kt[a, r] * H[a, c]
-            A[r, c] = acc
-    _mul(A, P, AP)
+                acc -= Kt[a, r] * HP[a, c]
+            AP[r, c] = acc
+    for r in range(D):
+        for a in range(m):
+            acc = 0.0
+            acc_kr = 0.0
+            for k in range(D):
+                acc += AP[r, k] * H[a, k]
+            for b in range(m):
+                acc_kr += Kt[b, r] * Rm[b, a]
+            APHt[r, a] = acc
+            KR[r, a] = acc_kr
     for r in range(D):
         for c in range(r, D):
-            acc = 0.0
-            for k in range(D):
-                acc += AP[r, k] * A[c, k]
+            acc = AP[r, c]
             for a in range(m):
-                for b in range(m):
-                    acc += Kt[a, r] * Rm[a, b] * Kt[b, c]
+                acc += (KR[r, a] - APHt[r, a]) * Kt[a, c]
             P[r, c] = acc
             P[c, r] = acc
     return float(-0.5 * (maha + logdet + m * _LN_2PI))
@@ -535,7 +645,7 @@ def radar_update(
     h, H = np.empty(m), np.empty((m, D))
     y = np.empty(m)
     logl = np.empty(K)
-    work = np.empty((4, D, D))
+    work = np.empty((5, D, D))
     for i in range(rows.size):
         r = rows[i]
         for k in range(K):
@@ -562,7 +672,7 @@ def los_update(
     h, H = np.empty(2), np.empty((2, D))
     y = np.empty(2)
     logl = np.empty(K)
-    work = np.empty((4, D, D))
+    work = np.empty((5, D, D))
     for i in range(rows.size):
         r = rows[i]
         for k in range(K):

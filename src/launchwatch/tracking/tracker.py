@@ -38,7 +38,7 @@ from scipy.stats import chi2
 from launchwatch import earth
 from launchwatch.flight.dynamics import approximate_altitude_m
 from launchwatch.scenario import SensorSpec
-from launchwatch.sensors import in_sector, sensor_position
+from launchwatch.sensors import sector_width_deg, sensor_position
 from launchwatch.tracking import imm, imm_ekf
 from launchwatch.tracking.impact import ImpactPrediction, predict_impacts, predict_launch_points
 from launchwatch.tracking.intake import Measurement
@@ -155,6 +155,8 @@ class Tracker:
         self._impact_batch_time = -math.inf
         self._gates: dict[int, float] = {}
         self._enu = {s.id: earth.enu_rotation(s.lat_deg, s.lon_deg) for s in self.sensors.values()}
+        self._fixed: dict[str, tuple[FloatArray, FloatArray, FloatArray]] = {}
+        """Position, velocity and ENU rotation of the sensors that do not move."""
         # the filter states of all tracks, row i for tracks[i]
         self._x = np.zeros((0, K, D))
         self._P = np.zeros((0, K, D, D))
@@ -172,6 +174,8 @@ class Tracker:
         self._window = (1 << config.confirm_window) - 1
         # tracks started in the current scan (they join the arrays after it)
         self._born: list[tuple[list[Track], FloatArray, FloatArray, FloatArray, float]] = []
+        self._moved = np.zeros(0, dtype=np.intp)
+        """The rows predicted in the current scan."""
         imm_cfg = config.imm
         self._stay = np.asarray(imm_cfg.stay, dtype=np.float64)
         self._q = np.asarray(imm_cfg.q_m2_s3, dtype=np.float64)
@@ -195,12 +199,16 @@ class Tracker:
         self.stats.scans += 1
         spec = self.sensors[scan[0].sensor]
         t = scan[0].time
+        self._moved = np.zeros(0, dtype=np.intp)
         if spec.type == "radar":
             updates = self._radar_scan(spec, t, scan)
         else:
             updates = self._los_scan(spec, t, scan)
+        old = len(self.tracks)
         self._add_born()
-        self._manage(t)
+        # only these tracks' states changed in this scan
+        changed = np.concatenate([self._moved, np.arange(old, len(self.tracks), dtype=np.intp)])
+        self._manage(t, changed)
         if t - self._impact_batch_time >= self.config.impact_interval_s:
             # one batch for every confirmed track: the sigma points of all tracks fly together
             self._impact_batch_time = t
@@ -232,6 +240,7 @@ class Tracker:
         if rows.size:
             self._predict_states(self._x, self._P, self._mu, rows, t - self._t[rows])
             self._t[rows] = t
+            self._moved = rows
 
     def _predict_states(
         self, x: FloatArray, P: FloatArray, mu: FloatArray, rows: IntArray, dt: FloatArray
@@ -275,7 +284,13 @@ class Tracker:
     def _sensor_state(
         self, spec: SensorSpec, t: float
     ) -> tuple[FloatArray, FloatArray, FloatArray]:
+        fixed = spec.speed_kn == 0 and not (spec.type == "space-ir" and spec.orbit == "heo")
+        if fixed and spec.id in self._fixed:
+            return self._fixed[spec.id]
         s, sv = sensor_position(spec, np.array([t]), self.epoch_s)
+        if fixed:
+            self._fixed[spec.id] = (s[0], sv[0], self._enu[spec.id])
+            return self._fixed[spec.id]
         if spec.speed_kn > 0:
             lat, lon, _ = earth.ecef_to_geodetic(s[0])
             R = earth.enu_rotation(lat, lon)
@@ -288,21 +303,30 @@ class Tracker:
         spec: SensorSpec,
         s: FloatArray,
         R: FloatArray,
-        r: FloatArray,
+        x: FloatArray,
+        mu: FloatArray,
+        dt: FloatArray,
         margin_m: float = 0.0,
         margin_deg: float = 0.0,
     ) -> npt.NDArray[np.bool_]:
-        """Which positions r (n, 3) the radar could see: in range, above its lowest elevation
-        less 1°, in its sector; wider by the margins where r is only an extrapolation."""
-        enu = (r - s) @ R.T
-        az, el, rng = earth.enu_to_aer(enu)
-        ok = (rng <= spec.max_range_km * 1e3 + margin_m) & (
-            el >= spec.min_elevation_deg - 1.0 - margin_deg
+        """Which of the μ-weighted means of x (n, K, ≥6), moved in a straight line by dt, the
+        radar could see: in range, above its lowest elevation less 1°, in its sector; wider
+        by the margins where the position is only an extrapolation (imm_ekf.radar_sees)."""
+        return np.asarray(
+            imm_ekf.radar_sees(
+                x,
+                mu,
+                dt,
+                s,
+                R,
+                spec.max_range_km * 1e3,
+                spec.min_elevation_deg,
+                spec.azimuth_min_deg,
+                sector_width_deg(spec),
+                margin_m,
+                margin_deg,
+            )
         )
-        sector = in_sector(spec, az)
-        if margin_deg > 0:
-            sector |= in_sector(spec, az + margin_deg) | in_sector(spec, az - margin_deg)
-        return np.asarray(ok & sector)
 
     def _may_see(self, spec: SensorSpec, s: FloatArray, R: FloatArray, t: float) -> IntArray:
         """Rows of the tracks the radar may see at t, from each track's state extrapolated in a
@@ -310,16 +334,16 @@ class Tracker:
         the margins); the exact test follows the prediction."""
         if not self.tracks:
             return np.zeros(0, dtype=np.intp)
-        rv = np.einsum("nk,nkd->nd", self._mu, self._x[:, :, :6])
-        r = rv[:, :3] + rv[:, 3:6] * (t - self._t)[:, None]
-        return np.flatnonzero(self._visible(spec, s, R, r, margin_m=20e3, margin_deg=1.0))
+        seen = self._visible(spec, s, R, self._x, self._mu, t - self._t, 20e3, 1.0)
+        return np.flatnonzero(seen)
 
     def _radar_scan(self, spec: SensorSpec, t: float, scan: list[Measurement]) -> list[TrackUpdate]:
         with_rate = spec.sigma_range_rate_m_s is not None and all(m.has_range_rate for m in scan)
         mdim = 4 if with_rate else 3
-        z = np.array(
-            [[m.range_m, m.azimuth_rad, m.elevation_rad, m.range_rate_m_s][:mdim] for m in scan]
+        z_all = np.array(
+            [[m.range_m, m.azimuth_rad, m.elevation_rad, m.range_rate_m_s] for m in scan]
         )
+        z = np.ascontiguousarray(z_all[:, :mdim])
         sig = [
             spec.sigma_range_m,
             math.radians(spec.sigma_azimuth_deg),
@@ -334,7 +358,9 @@ class Tracker:
         if near.size:
             self._predict(near, t)
             xc, Pc = imm_ekf.combine(self._x, self._P, self._mu, near)
-            seen = self._visible(spec, s, R, xc[:, :3])
+            seen = self._visible(
+                spec, s, R, xc[:, None], np.ones((near.size, 1)), np.zeros(near.size)
+            )
             see, xc, Pc = near[seen], xc[seen], Pc[seen]
             if see.size:
                 gate = self._gate(mdim)
@@ -355,8 +381,7 @@ class Tracker:
                     updates = self._update_radar(
                         see[rows], cols, z, Rm, s, sv, R, with_rate, spec, t
                     )
-        fresh = [m for m, used in zip(scan, gated.tolist(), strict=True) if not used]
-        self._start_tracks(spec, t, fresh, s, R)
+        self._start_tracks(spec, t, z_all[~gated], s, R)
         return updates
 
     def _chance(self, rows: IntArray, hit: npt.NDArray[np.bool_]) -> None:
@@ -587,42 +612,31 @@ class Tracker:
                 tracks[k].launch, tracks[k].launch_time = q, t
 
     def _start_tracks(
-        self, spec: SensorSpec, t: float, ms: list[Measurement], s: FloatArray, R: FloatArray
+        self, spec: SensorSpec, t: float, z: FloatArray, s: FloatArray, R: FloatArray
     ) -> None:
-        """A tentative track from each detection: position and its covariance from the
-        measurement's through the inverse radar model's Jacobian; velocity along the line of
-        sight from the range-rate if measured, else unknown."""
-        if not ms:
+        """A tentative track from each detection z (n, 4: range, azimuth, elevation,
+        range-rate or NaN): position and its covariance from the measurement's through the
+        inverse radar model's Jacobian; velocity along the line of sight from the range-rate
+        if measured, else unknown (imm_ekf.radar_start)."""
+        n = z.shape[0]
+        if not n:
             return
         cfg = self.config
-        az = np.array([m.azimuth_rad for m in ms])
-        el = np.array([m.elevation_rad for m in ms])
-        rng = np.array([m.range_m for m in ms])
-        ca, sa, ce, se = np.cos(az), np.sin(az), np.cos(el), np.sin(el)
-        enu = np.stack([rng * ce * sa, rng * ce * ca, rng * se], axis=1)
-        pos = s + enu @ R  # R.T @ enu per row
-        n = len(ms)
-        J = np.zeros((n, 3, 3))
-        J[:, 0] = np.stack([ce * sa, rng * ce * ca, -rng * se * sa], axis=1)
-        J[:, 1] = np.stack([ce * ca, -rng * ce * sa, -rng * se * ca], axis=1)
-        J[:, 2] = np.stack([se, np.zeros(n), rng * ce], axis=1)
-        sig = np.square(
+        sig2 = np.square(
             [
                 spec.sigma_range_m,
                 math.radians(spec.sigma_azimuth_deg),
                 math.radians(spec.sigma_elevation_deg),
             ]
         )
-        RJ = R.T @ J  # (n, 3, 3)
-        x = np.zeros((n, D))
-        x[:, :3] = pos
-        rate = np.array([m.range_rate_m_s if m.has_range_rate else 0.0 for m in ms])
-        x[:, 3:6] = (pos - s) / rng[:, None] * rate[:, None]
-        P = np.zeros((n, D, D))
-        P[:, :3, :3] = np.einsum("nij,j,nkj->nik", RJ, sig, RJ) + np.eye(3)
-        P[:, 3:6, 3:6] = np.eye(3) * cfg.initial_speed_sigma_m_s**2
-        P[:, 6, 6] = cfg.initial_log_kappa_sigma**2
-        P[:, 7, 7] = cfg.initial_thrust_sigma_m_s2**2
+        prior = np.array(
+            [
+                cfg.initial_speed_sigma_m_s**2,
+                cfg.initial_log_kappa_sigma**2,
+                cfg.initial_thrust_sigma_m_s2**2,
+            ]
+        )
+        x, P = imm_ekf.radar_start(np.ascontiguousarray(z), s, R, sig2, prior)
         first = self._next_id
         self._next_id += n
         sensors = (spec.id,)
@@ -663,12 +677,15 @@ class Tracker:
             setattr(self, name, np.concatenate([getattr(self, name), new[name]]))
         self._born = []
 
-    def _manage(self, t: float) -> None:
+    def _manage(self, t: float, changed: IntArray) -> None:
+        """Delete the tracks missed too often, coasting too long, or (of those whose states
+        changed in the scan: the others were tested when theirs last did) below ground."""
         if not self.tracks:
             return
         cfg = self.config
-        r = np.einsum("nk,nkd->nd", self._mu, self._x[:, :, :3])
-        below = approximate_altitude_m(r) < -2000.0
+        below = np.zeros(len(self.tracks), dtype=np.bool_)
+        r = np.einsum("nk,nkd->nd", self._mu[changed], self._x[changed, :, :3])
+        below[changed] = approximate_altitude_m(r) < -2000.0
         coasting = t - self._last > cfg.max_coast_s
         missed = self._misses >= np.where(self._confirmed, cfg.delete_misses, 2)
         drop = missed | coasting | below
