@@ -6,7 +6,6 @@ import argparse
 import json
 import sys
 from contextlib import nullcontext
-from typing import Any
 
 from rich.console import Console
 
@@ -15,30 +14,8 @@ from launchwatch.assessment.assess import assess_tracks
 from launchwatch.assessment.saving import save_assessment
 from launchwatch.assessment.statements import statements
 from launchwatch.record.database import open_record
-from launchwatch.record_command import RECORD_HELP
 
-__all__ = ["add_assess_parser", "assess_command"]
-
-
-def add_assess_parser(sub: Any) -> None:
-    a = sub.add_parser(
-        "assess",
-        help="what was launched, where it fell, who must be warned, how it compares",
-        description="Group a tracker run's tracks into launch events and assess each: launch "
-        "time and point, count, range, apogee, flight time (each ± 1σ), shape, classes and "
-        "capability, impact zone and sea, overflown provinces, alerts by each partner's rules "
-        "(with the first time each could have been issued), and context from the launch record.",
-    )
-    a.add_argument("tracks", metavar="TRACKS.jsonl", help="what `launchwatch track --out` wrote")
-    a.add_argument("--record", metavar="URL", help=RECORD_HELP)
-    a.add_argument(
-        "--rules",
-        metavar="FILE.toml",
-        action="append",
-        help="alert rules of a partner (repeatable; default: the shipped JPN, ROK, USA files)",
-    )
-    a.add_argument("--save", action="store_true", help="store the assessed events in the record")
-    a.add_argument("--json", action="store_true", help="the events as one JSON document")
+__all__ = ["assess_command"]
 
 
 def assess_command(args: argparse.Namespace) -> int:

@@ -1,45 +1,46 @@
-"""The ``launchwatch`` command. Bad input prints one line naming the field and exits 2."""
+"""The ``launchwatch`` command. Bad input prints one line naming the field and exits 2.
+
+The parser comes from ``cli_options``; a verb's module, and the libraries it needs, are
+imported only when that verb runs (importing them all took some 2.4 s per start).
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from launchwatch.assess_command import add_assess_parser, assess_command
-from launchwatch.demo_command import add_demo_parser, demo_command
+from launchwatch.cli_options import build_parser
 from launchwatch.errors import InputError
-from launchwatch.evaluate import evaluate_run, write_plots
-from launchwatch.flight.analysis import Analysis, analyze
-from launchwatch.flight.reconstruct import ReportedLaunch
-from launchwatch.ingest_command import add_ingest_parser, ingest_command
-from launchwatch.measurements import format_time
-from launchwatch.node_command import (
-    add_sharing_parsers,
-    broker_command,
-    keys_command,
-    node_command,
-)
-from launchwatch.record_command import add_record_parser, record_command
-from launchwatch.report_command import add_report_parser, report_command
-from launchwatch.scenario import load_scenario
-from launchwatch.serve_command import add_serve_parser, serve_command
-from launchwatch.simulate import simulate
-from launchwatch.track_command import track_command
+
+if TYPE_CHECKING:
+    from launchwatch.flight.analysis import Analysis
+    from launchwatch.flight.reconstruct import ReportedLaunch
 
 __all__ = ["main"]
 
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"launchwatch: error: {message}\n")
+_VERBS: dict[str, tuple[str, str]] = {
+    "track": ("launchwatch.track_command", "track_command"),
+    "record": ("launchwatch.record_command", "record_command"),
+    "assess": ("launchwatch.assess_command", "assess_command"),
+    "ingest": ("launchwatch.ingest_command", "ingest_command"),
+    "keys": ("launchwatch.node_command", "keys_command"),
+    "node": ("launchwatch.node_command", "node_command"),
+    "broker": ("launchwatch.node_command", "broker_command"),
+    "serve": ("launchwatch.serve_command", "serve_command"),
+    "demo": ("launchwatch.demo_command", "demo_command"),
+    "report": ("launchwatch.report_command", "report_command"),
+}
+"""Each verb's module and function (imported when the verb runs)."""
 
 
 def _lat_lon(field: str, text: str) -> tuple[float, float]:
@@ -59,75 +60,9 @@ def _lat_lon(field: str, text: str) -> tuple[float, float]:
     return lat, lon
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="launchwatch", description="Open missile-launch monitoring and warning.")
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    a = sub.add_parser(
-        "analyze",
-        help="reconstruct a launch from its reported numbers and estimate its capability",
-        description="Reconstruct a flight from launch point, direction, range, apogee (and "
-        "flight time), classify its shape and range, and estimate how far the missile could fly "
-        "on a minimum-energy trajectory.",
-    )
-    a.add_argument("--launch", required=True, metavar="LAT,LON", help="launch point, degrees")
-    direction = a.add_mutually_exclusive_group(required=True)
-    direction.add_argument("--azimuth-deg", type=float, metavar="A", help="heading from north")
-    direction.add_argument("--impact", metavar="LAT,LON", help="impact point, degrees")
-    a.add_argument("--range-km", type=float, required=True, metavar="R", help="ground range flown")
-    a.add_argument("--apogee-km", type=float, required=True, metavar="H", help="highest altitude")
-    a.add_argument("--flight-time-s", type=float, metavar="T", help="launch to impact, seconds")
-    a.add_argument(
-        "--burn-time-s",
-        type=float,
-        metavar="B",
-        help="boost burn time assumption (default: a law of burnout speed)",
-    )
-    a.add_argument("--json", action="store_true", help="one JSON object on stdout")
-    s = sub.add_parser(
-        "simulate",
-        help="simulate what the allies' sensors see of a scenario",
-        description="Fly a scenario's launches, observe them with its sensors and write "
-        "measurements.jsonl, truth.jsonl and sensors.toml to --out.",
-    )
-    s.add_argument("scenario", metavar="SCENARIO.toml")
-    s.add_argument("--out", required=True, metavar="DIR", help="output directory")
-    s.add_argument("--json", action="store_true", help="print the summary as JSON")
-    k = sub.add_parser(
-        "track",
-        help="track objects from measurements and predict their impact points",
-        description="Validate measurements (shared JSON Lines format), track every object from "
-        "all sensors together, and report each confirmed track's state, launch point and "
-        "predicted impact with its 95 % ellipse.",
-    )
-    k.add_argument("measurements", metavar="MEASUREMENTS.jsonl")
-    k.add_argument("--sensors", required=True, metavar="SENSORS.toml")
-    k.add_argument("--json", action="store_true", help="JSON Lines of track updates on stdout")
-    k.add_argument("--out", metavar="FILE", help="also write the JSON Lines to FILE")
-    k.add_argument("--filter", choices=("ekf", "ukf"), default="ekf")
-    k.add_argument("--lag-s", type=float, default=5.0, help="late-measurement window (s)")
-    k.add_argument("--epoch", metavar="TIME", help="time moving sensors' positions refer to")
-    e = sub.add_parser(
-        "evaluate",
-        help="score a tracker run against the scenario's truth",
-        description="RMSE, NEES, GOSPA, track breaks and false tracks, impact error and ellipse "
-        "coverage by time since burnout, time to first track and to a stable impact prediction, "
-        "and the posterior Cramer-Rao bound.",
-    )
-    e.add_argument("tracks", metavar="TRACKS.jsonl", help="what `launchwatch track --out` wrote")
-    e.add_argument("--run", required=True, metavar="DIR", help="what `launchwatch simulate` wrote")
-    e.add_argument("--plots", metavar="DIR", help="write PNG plots here")
-    e.add_argument("--json", action="store_true", help="the summary as JSON")
-    add_record_parser(sub)
-    add_assess_parser(sub)
-    add_ingest_parser(sub)
-    add_sharing_parsers(sub)
-    add_serve_parser(sub)
-    add_demo_parser(sub)
-    add_report_parser(sub)
-    return p
-
-
 def _reported(args: argparse.Namespace) -> ReportedLaunch:
+    from launchwatch.flight.reconstruct import ReportedLaunch
+
     lat, lon = _lat_lon("--launch", args.launch)
     impact = _lat_lon("--impact", args.impact) if args.impact else (None, None)
     return ReportedLaunch(
@@ -218,6 +153,10 @@ def _table(result: Analysis, console: Console) -> None:
 
 
 def _simulate(args: argparse.Namespace) -> int:
+    from launchwatch.measurements import format_time
+    from launchwatch.scenario import load_scenario
+    from launchwatch.simulate import simulate
+
     scenario = load_scenario(args.scenario)
     console = Console(stderr=True)
     with Progress(
@@ -283,6 +222,8 @@ def _simulate(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
+    from launchwatch.evaluate import evaluate_run, write_plots
+
     ev = evaluate_run(args.run, args.tracks)
     files = write_plots(ev, args.plots) if args.plots else []
     s = ev.summary
@@ -347,32 +288,32 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _verb(name: str) -> Callable[[argparse.Namespace], int]:
+    if name == "simulate":
+        return _simulate
+    if name == "evaluate":
+        return _evaluate
+    module, function = _VERBS[name]
+    command: Callable[[argparse.Namespace], int] = getattr(
+        importlib.import_module(module), function
+    )
+    return command
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     err = Console(stderr=True)
     if args.command != "analyze":
-        verbs = {
-            "simulate": _simulate,
-            "track": track_command,
-            "evaluate": _evaluate,
-            "record": record_command,
-            "assess": assess_command,
-            "ingest": ingest_command,
-            "keys": keys_command,
-            "node": node_command,
-            "broker": broker_command,
-            "serve": serve_command,
-            "demo": demo_command,
-            "report": report_command,
-        }
         try:
-            return verbs[args.command](args)
+            return _verb(args.command)(args)
         except InputError as exc:
             print(f"launchwatch: error: {exc}", file=sys.stderr)
             return 2
         except BrokenPipeError:  # the reader went away (| head): not an error of ours
             sys.stderr.close()
             return 0
+    from launchwatch.flight.analysis import analyze
+
     try:
         reported = _reported(args)
         if args.json:

@@ -30,9 +30,10 @@ from launchwatch.assessment.alert_rules import shipped_rules
 from launchwatch.assessment.assess import AssessedEvent, assess_tracks
 from launchwatch.assessment.saving import save_assessment
 from launchwatch.assessment.statements import statements
+from launchwatch.cli_options import DEFAULT_SCENARIO, add_sharing_parsers
 from launchwatch.errors import InputError
 from launchwatch.measurements import format_time
-from launchwatch.node_command import add_sharing_parsers, run_network
+from launchwatch.node_command import run_network
 from launchwatch.record.claims_store import claims_for_launch, save_claims
 from launchwatch.record.database import Record, open_record
 from launchwatch.record.queries import list_launches
@@ -52,7 +53,6 @@ __all__ = [
     "write_reports",
 ]
 
-DEFAULT_SCENARIO = Path("scenarios/2025-01-06-hypersonic-irbm.toml")
 Step = Callable[[str, float, float], None]
 """(what, done, total): progress of a step."""
 

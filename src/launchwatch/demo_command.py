@@ -14,41 +14,14 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from launchwatch.demo import (
-    DEFAULT_SCENARIO,
     DemoResult,
     checked_scenario,
     run_demo,
     write_reports,
 )
-from launchwatch.record_command import RECORD_HELP
 from launchwatch.sharing.bus import BusUnavailableError
 
-__all__ = ["add_demo_parser", "demo_command"]
-
-
-def add_demo_parser(sub: Any) -> None:
-    d = sub.add_parser(
-        "demo",
-        help="the whole job on one scenario: sensors, partners' nodes, sharing, assessment",
-        description="Simulate a scenario (default: the 6 January 2025 launch), run every "
-        "partner's node on it (tracking its own sensors, sharing under the release policy), "
-        "assess the picture one partner holds against the launch record, and say when each "
-        "partner first heard the launch point, the flight path and the impact point.",
-    )
-    d.add_argument("scenario", nargs="?", default=str(DEFAULT_SCENARIO), metavar="SCENARIO.toml")
-    d.add_argument("--out", default="launchwatch-demo", metavar="DIR", help="where it all goes")
-    d.add_argument(
-        "--bus",
-        default="memory",
-        metavar="BUS",
-        help="memory, or a credentials.toml of launchwatch broker (NATS JetStream)",
-    )
-    d.add_argument("--as", dest="assessed_by", default="ROK", metavar="PARTNER",
-                   help="whose picture is assessed (default ROK)")  # fmt: skip
-    d.add_argument("--record", metavar="URL", help=RECORD_HELP + " (default: OUT/record.sqlite)")
-    d.add_argument("--report", metavar="DIR", help="write each event's report (HTML, PNG, "
-                   "GeoJSON, KML, CZML) into DIR/EVENT/")  # fmt: skip
-    d.add_argument("--json", action="store_true", help="the whole result as one JSON document")
+__all__ = ["demo_command"]
 
 
 def demo_command(args: argparse.Namespace) -> int:

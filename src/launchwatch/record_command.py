@@ -6,7 +6,6 @@ import argparse
 import datetime as dt
 import json
 import sys
-from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -16,34 +15,7 @@ from launchwatch.record.database import open_record
 from launchwatch.record.importing import import_context_events, import_launches
 from launchwatch.record.queries import launch_dict, list_launches
 
-__all__ = ["RECORD_HELP", "add_record_parser", "parse_date", "record_command"]
-
-RECORD_HELP = (
-    "database URL (default: $LAUNCHWATCH_RECORD, else sqlite:///launchwatch-record.sqlite in "
-    "the working directory; PostgreSQL: postgresql+psycopg://USER@HOST:PORT/DB)"
-)
-
-
-def add_record_parser(sub: Any) -> None:
-    r = sub.add_parser(
-        "record",
-        help="the launch record: import CSV files, list launches",
-        description="The launch record (a SQL database; the shipped public data set is loaded "
-        "into a new record).",
-    )
-    verbs = r.add_subparsers(dest="record_command", required=True, parser_class=type(r))
-    i = verbs.add_parser("import", help="add launches (or --context calendar events) from CSV")
-    i.add_argument("csv", metavar="FILE.csv")
-    i.add_argument("--context", action="store_true", help="the file is a calendar of public events")
-    i.add_argument("--record", metavar="URL", help=RECORD_HELP)
-    i.add_argument("--json", action="store_true", help="the result as JSON")
-    ls = verbs.add_parser("list", help="list reported launches")
-    ls.add_argument("--since", metavar="YYYY-MM-DD", help="on or after this date (UTC)")
-    ls.add_argument("--until", metavar="YYYY-MM-DD", help="on or before this date (UTC)")
-    ls.add_argument("--type", metavar="CLASS", help="a reported class word: SRBM, IRBM, ICBM, ...")
-    ls.add_argument("--min-range-km", type=float, metavar="KM", help="reported range at least")
-    ls.add_argument("--record", metavar="URL", help=RECORD_HELP)
-    ls.add_argument("--json", action="store_true", help="a JSON array of launches")
+__all__ = ["parse_date", "record_command"]
 
 
 def parse_date(field: str, text: str) -> dt.date:

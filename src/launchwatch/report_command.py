@@ -5,31 +5,15 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 
 from launchwatch.assessment.assess import assess_tracks
 from launchwatch.errors import InputError
 from launchwatch.record.database import open_record
-from launchwatch.record_command import RECORD_HELP
 from launchwatch.scenario import load_sensors
 
-__all__ = ["add_report_parser", "report_command"]
-
-
-def add_report_parser(sub: Any) -> None:
-    r = sub.add_parser(
-        "report",
-        help="write up assessed events: one offline HTML page each, PNGs, GeoJSON, KML, CZML",
-        description="Assess the events of a tracks file (launchwatch track, or a demo's "
-        "picture-PARTNER.jsonl) and write each one's report into OUT/EVENT/.",
-    )
-    r.add_argument("tracks", metavar="TRACKS.jsonl")
-    r.add_argument("--out", default="launchwatch-reports", metavar="DIR")
-    r.add_argument("--event", metavar="KEY", help="only this event (e.g. E-2025-01-06T03:01Z)")
-    r.add_argument("--sensors", metavar="SENSORS.toml", help="sensors to draw on the map")
-    r.add_argument("--record", metavar="URL", help=RECORD_HELP)
+__all__ = ["report_command"]
 
 
 def report_command(args: argparse.Namespace) -> int:

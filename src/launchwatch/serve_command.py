@@ -4,36 +4,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 from launchwatch.errors import InputError
 from launchwatch.record.database import open_record
-from launchwatch.record_command import RECORD_HELP
 from launchwatch.service.access import load_tokens, new_token
 
-__all__ = ["add_serve_parser", "serve_command"]
-
-
-def add_serve_parser(sub: Any) -> None:
-    s = sub.add_parser(
-        "serve",
-        help="the HTTP API: launches, tracks, impacts and alerts as each partner may see them",
-        description="Serve the launch record and each partner's view of the sharing network "
-        "(its node's store in --state) over HTTP on loopback; every request needs a partner's "
-        "bearer token. The OpenAPI document is at /openapi.json, its pages at /docs.",
-    )
-    s.add_argument("--state", default="launchwatch-node", metavar="DIR", help="the nodes' state")
-    s.add_argument("--record", metavar="URL", help=RECORD_HELP)
-    s.add_argument("--tokens", default="tokens.toml", metavar="FILE", help="partners' tokens")
-    s.add_argument("--new-token", metavar="PARTNER", help="add a partner's token, print it, exit")
-    s.add_argument(
-        "--runs", default="launchwatch-runs", metavar="DIR", help="scenario runs started by the API"
-    )
-    s.add_argument(
-        "--scenarios", default="scenarios", metavar="DIR", help="the scenarios a run may fly"
-    )
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=8000)
+__all__ = ["serve_command"]
 
 
 def serve_command(args: argparse.Namespace) -> int:
