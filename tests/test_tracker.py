@@ -231,3 +231,27 @@ def test_a_picture_predicted_to_a_time_leaves_the_tracks_as_they_were(tmp_path):
         err = np.linalg.norm(r[alive[:, 0], 0] - x[i, :3], axis=1).min()
         assert err < 2000.0, err
     assert (np.linalg.eigvalsh(P[:, :6, :6]) > 0).all()
+
+
+def test_assignment_shortcut_agrees_with_linear_sum_assignment() -> None:
+    """Global nearest neighbour: the shortcut for scans without contested detections gives
+    linear_sum_assignment's pairs; contested ones go to the cheaper total (seeded cases)."""
+    from scipy.optimize import linear_sum_assignment
+
+    from launchwatch.tracking.tracker import _assign
+
+    rng = np.random.default_rng(4)
+    contested = 0
+    for _ in range(300):
+        n, k = rng.integers(1, 6, 2)
+        d2 = rng.uniform(0, 40, (n, k))
+        logdet = rng.normal(0, 5, n)
+        inside = d2 < rng.choice([3.0, 12.0, 25.0])
+        rows, cols = _assign(inside, d2, logdet)
+        cost = np.where(inside, d2 + logdet[:, None], 1e12)
+        r, c = linear_sum_assignment(cost)
+        keep = cost[r, c] < 1e12
+        np.testing.assert_array_equal(rows, r[keep])
+        np.testing.assert_array_equal(cols, c[keep])
+        contested += int((inside.sum(axis=0) > 1).any() or (inside.sum(axis=1) > 1).any())
+    assert 30 < contested < 270  # both paths were taken

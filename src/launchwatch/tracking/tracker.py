@@ -156,6 +156,7 @@ class Tracker:
         self._gates: dict[int, float] = {}
         self._enu = {s.id: earth.enu_rotation(s.lat_deg, s.lon_deg) for s in self.sensors.values()}
         self._fixed: dict[str, tuple[FloatArray, FloatArray, FloatArray]] = {}
+        self._noises: dict[tuple[str, int], FloatArray] = {}
         """Position, velocity and ENU rotation of the sensors that do not move."""
         # the filter states of all tracks, row i for tracks[i]
         self._x = np.zeros((0, K, D))
@@ -338,19 +339,13 @@ class Tracker:
         return np.flatnonzero(seen)
 
     def _radar_scan(self, spec: SensorSpec, t: float, scan: list[Measurement]) -> list[TrackUpdate]:
-        with_rate = spec.sigma_range_rate_m_s is not None and all(m.has_range_rate for m in scan)
-        mdim = 4 if with_rate else 3
         z_all = np.array(
             [[m.range_m, m.azimuth_rad, m.elevation_rad, m.range_rate_m_s] for m in scan]
         )
+        with_rate = spec.sigma_range_rate_m_s is not None and not np.isnan(z_all[:, 3]).any()
+        mdim = 4 if with_rate else 3
         z = np.ascontiguousarray(z_all[:, :mdim])
-        sig = [
-            spec.sigma_range_m,
-            math.radians(spec.sigma_azimuth_deg),
-            math.radians(spec.sigma_elevation_deg),
-            spec.sigma_range_rate_m_s or 1.0,
-        ][:mdim]
-        Rm = np.diag(np.square(np.maximum(sig, 1e-9)))
+        Rm = self._noise(spec, mdim)
         s, sv, R = self._sensor_state(spec, t)
         gated = np.zeros(len(scan), dtype=np.bool_)
         updates: list[TrackUpdate] = []
@@ -366,11 +361,8 @@ class Tracker:
                 gate = self._gate(mdim)
                 d2, logdet = imm_ekf.radar_gate(xc, Pc, z, s, sv, R, Rm, gate)
                 inside = d2 < gate
-                cost = np.where(inside, d2 + logdet[:, None], 1e12)
                 gated = inside.any(axis=0)
-                rows, cols = linear_sum_assignment(cost)
-                taken = cost[rows, cols] < 1e12
-                rows, cols = rows[taken], cols[taken]
+                rows, cols = _assign(inside, d2, logdet)
                 hit = np.zeros(see.size, dtype=np.bool_)
                 hit[rows] = True
                 # a track whose gate held a detection another track took is shadowed (two
@@ -383,6 +375,19 @@ class Tracker:
                     )
         self._start_tracks(spec, t, z_all[~gated], s, R)
         return updates
+
+    def _noise(self, spec: SensorSpec, mdim: int) -> FloatArray:
+        """The radar's measurement covariance (range, azimuth, elevation[, range-rate])."""
+        key = (spec.id, mdim)
+        if key not in self._noises:
+            sig = [
+                spec.sigma_range_m,
+                math.radians(spec.sigma_azimuth_deg),
+                math.radians(spec.sigma_elevation_deg),
+                spec.sigma_range_rate_m_s or 1.0,
+            ][:mdim]
+            self._noises[key] = np.diag(np.square(np.maximum(sig, 1e-9)))
+        return self._noises[key]
 
     def _chance(self, rows: IntArray, hit: npt.NDArray[np.bool_]) -> None:
         """Count a hit or a miss for each of the track rows (unique)."""
@@ -702,6 +707,21 @@ class Tracker:
         self.tracks = [self.tracks[i] for i in rows.tolist()]
         for name in self._ROWS:
             setattr(self, name, getattr(self, name)[rows])
+
+
+def _assign(
+    inside: npt.NDArray[np.bool_], d2: FloatArray, logdet: FloatArray
+) -> tuple[IntArray, IntArray]:
+    """Global nearest neighbour: the (track, detection) pairs inside the gate that minimise
+    the total d² + ln|S| (linear_sum_assignment). When no track gates more than one detection
+    and no detection falls in more than one gate (most scans), those pairs are the answer."""
+    if (inside.sum(axis=0) <= 1).all() and (inside.sum(axis=1) <= 1).all():
+        rows, cols = np.nonzero(inside)
+        return rows.astype(np.intp), cols.astype(np.intp)
+    cost = np.where(inside, d2 + logdet[:, None], 1e12)
+    rows, cols = linear_sum_assignment(cost)
+    taken = cost[rows, cols] < 1e12
+    return rows[taken], cols[taken]
 
 
 def triangulate(origins: FloatArray, rays: FloatArray) -> tuple[FloatArray, float]:
