@@ -495,7 +495,7 @@ def radar_gate(
 ) -> tuple[FloatArray, FloatArray]:
     """Normalised innovation squared d² of every track (n) against every detection (k, m),
     and ln|S| per track, at the combined estimates. d² is exact below ``gate``; above it may
-    be a lower bound (max over components of y_a²/S_aa, which never exceeds d²), enough to
+    be a lower bound (y_a²/S_aa of one or more components, which never exceeds d²), enough to
     say the pair is outside, and most pairs of a crowded scan are far outside."""
     n = xc.shape[0]
     k, m = z.shape
@@ -509,14 +509,20 @@ def radar_gate(
         _innovation_cov(H, Pc[i], Rm, HP, S)
         logdet[i] = _cholesky(S, L)
         for j in range(k):
-            bound = 0.0
-            for a in range(m):
-                y[a] = z[j, a] - h[a]
-            y[1] = _wrap(y[1])
-            for a in range(m):
-                bound = max(bound, y[a] * y[a] / S[a, a])
-            if bound >= gate or logdet[i] == -np.inf:
-                d2[i, j] = np.inf if logdet[i] == -np.inf else bound
+            if logdet[i] == -np.inf:
+                d2[i, j] = np.inf
+                continue
+            # range first: most pairs of a crowded scan are far apart in range alone
+            y[0] = z[j, 0] - h[0]
+            bound = y[0] * y[0] / S[0, 0]
+            if bound < gate:
+                for a in range(1, m):
+                    y[a] = z[j, a] - h[a]
+                y[1] = _wrap(y[1])
+                for a in range(1, m):
+                    bound = max(bound, y[a] * y[a] / S[a, a])
+            if bound >= gate:
+                d2[i, j] = bound
                 continue
             d2[i, j] = _mahalanobis(L, y, w)
     return d2, logdet

@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Final, Literal, NamedTuple
+from typing import Any, Final, Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -177,6 +177,8 @@ class Tracker:
         self._born: list[tuple[list[Track], FloatArray, FloatArray, FloatArray, float]] = []
         self._moved = np.zeros(0, dtype=np.intp)
         """The rows predicted in the current scan."""
+        self._over: list[IntArray] = []
+        """Rows that reached their limit of misses in a row in the current scan."""
         imm_cfg = config.imm
         self._stay = np.asarray(imm_cfg.stay, dtype=np.float64)
         self._q = np.asarray(imm_cfg.q_m2_s3, dtype=np.float64)
@@ -201,15 +203,12 @@ class Tracker:
         spec = self.sensors[scan[0].sensor]
         t = scan[0].time
         self._moved = np.zeros(0, dtype=np.intp)
+        self._over = []
         if spec.type == "radar":
             updates = self._radar_scan(spec, t, scan)
         else:
             updates = self._los_scan(spec, t, scan)
-        old = len(self.tracks)
-        self._add_born()
-        # only these tracks' states changed in this scan
-        changed = np.concatenate([self._moved, np.arange(old, len(self.tracks), dtype=np.intp)])
-        self._manage(t, changed)
+        self._manage(t)
         if t - self._impact_batch_time >= self.config.impact_interval_s:
             # one batch for every confirmed track: the sigma points of all tracks fly together
             self._impact_batch_time = t
@@ -392,7 +391,10 @@ class Tracker:
     def _chance(self, rows: IntArray, hit: npt.NDArray[np.bool_]) -> None:
         """Count a hit or a miss for each of the track rows (unique)."""
         self._chances[rows] = ((self._chances[rows] << 1) | hit) & self._window
-        self._misses[rows] = np.where(hit, 0, self._misses[rows] + 1)
+        misses = np.where(hit, 0, self._misses[rows] + 1)
+        self._misses[rows] = misses
+        limit = np.where(self._confirmed[rows], self.config.delete_misses, 2)
+        self._over.append(rows[misses >= limit])
 
     def _update_radar(
         self,
@@ -559,16 +561,16 @@ class Tracker:
             return []
         xc, Pc = imm_ekf.combine(self._x, self._P, self._mu, shown)
         mu = self._mu[shown]
-        phases = np.argmax(mu, axis=1).tolist()
+        names = imm.MODELS
         return [
             TrackUpdate(
                 t,
                 tr.id,
                 sid,
-                xc[k],
-                Pc[k],
-                mu[k],
-                imm.MODELS[phases[k]],
+                x,
+                P,
+                m,
+                names[phase],
                 tr.impact,
                 tr.launch,
                 tr.impact_time,
@@ -576,12 +578,14 @@ class Tracker:
                 n,
                 tr.sensors,
             )
-            for k, (tr, n) in enumerate(
-                zip(
-                    [self.tracks[i] for i in shown.tolist()],
-                    self._updates[shown].tolist(),
-                    strict=True,
-                )
+            for tr, x, P, m, phase, n in zip(
+                [self.tracks[i] for i in shown.tolist()],
+                list(xc),
+                list(Pc),
+                list(mu),
+                np.argmax(mu, axis=1).tolist(),
+                self._updates[shown].tolist(),
+                strict=True,
             )
         ]
 
@@ -658,16 +662,51 @@ class Tracker:
     )
     """The per-track arrays, row i for tracks[i]."""
 
-    def _add_born(self) -> None:
-        """The tracks started in the last scan join the arrays: state time and last update
-        their start, one update, one hit in one chance."""
-        if not self._born:
+    def _manage(self, t: float) -> None:
+        """After a scan: delete the tracks missed too often (misses change only where a scan
+        counts them), coasting too long, or predicted below ground (only the states predicted
+        in this scan moved); the tracks started in the scan join the arrays (state time and
+        last update their start, one update, one hit in one chance). One compaction."""
+        cfg = self.config
+        moved = self._moved
+        below = moved[
+            approximate_altitude_m(np.einsum("nk,nkd->nd", self._mu[moved], self._x[moved, :, :3]))
+            < -2000.0
+        ]
+        coasting = np.zeros(0, dtype=np.intp)
+        if self.tracks and t - float(self._last.min()) > cfg.max_coast_s:
+            coasting = np.flatnonzero(t - self._last > cfg.max_coast_s)
+        drop = np.unique(np.concatenate([below, coasting, *self._over]))
+        for i in drop.tolist():
+            self.stats.tracks_deleted += 1
+            tr = self.tracks[i]
+            if tr.confirmed:
+                fell = tr.impact is not None and t >= tr.impact.time - 15.0
+                why = "fell" if fell or i in below else "coasting" if i in coasting else "missed"
+                self.stats.ended.append((tr.id, t, why))
+        born = self._joining()
+        if not drop.size and born is None:
             return
+        keep = np.ones(len(self.tracks), dtype=np.bool_)
+        keep[drop] = False
+        self.tracks = [tr for tr, k in zip(self.tracks, keep.tolist(), strict=True) if k]
+        for name in self._ROWS:
+            kept = getattr(self, name)[keep] if drop.size else getattr(self, name)
+            if born is not None:
+                kept = np.concatenate([kept, born[name]])
+            setattr(self, name, kept)
+        if born is not None:
+            self.tracks.extend(born["tracks"])
+
+    def _joining(self) -> dict[str, Any] | None:
+        """The tracks started in the scan, as rows to join the arrays (those started below
+        ground, 2 km under the ellipsoid, are deleted at once)."""
+        if not self._born:
+            return None
         tracks = [tr for b in self._born for tr in b[0]]
         n = len(tracks)
-        self.tracks.extend(tracks)
         start = np.concatenate([np.full(len(b[0]), b[4]) for b in self._born])
-        new = {
+        new: dict[str, Any] = {
             "_x": np.concatenate([b[1] for b in self._born]),
             "_P": np.concatenate([b[2] for b in self._born]),
             "_mu": np.concatenate([b[3] for b in self._born]),
@@ -678,35 +717,14 @@ class Tracker:
             "_chances": np.ones(n, dtype=np.int64),
             "_confirmed": np.zeros(n, dtype=np.bool_),
         }
-        for name in self._ROWS:
-            setattr(self, name, np.concatenate([getattr(self, name), new[name]]))
         self._born = []
-
-    def _manage(self, t: float, changed: IntArray) -> None:
-        """Delete the tracks missed too often, coasting too long, or (of those whose states
-        changed in the scan: the others were tested when theirs last did) below ground."""
-        if not self.tracks:
-            return
-        cfg = self.config
-        below = np.zeros(len(self.tracks), dtype=np.bool_)
-        r = np.einsum("nk,nkd->nd", self._mu[changed], self._x[changed, :, :3])
-        below[changed] = approximate_altitude_m(r) < -2000.0
-        coasting = t - self._last > cfg.max_coast_s
-        missed = self._misses >= np.where(self._confirmed, cfg.delete_misses, 2)
-        drop = missed | coasting | below
-        if not drop.any():
-            return
-        for i in np.flatnonzero(drop).tolist():
-            self.stats.tracks_deleted += 1
-            tr = self.tracks[i]
-            if tr.confirmed:
-                fell = tr.impact is not None and t >= tr.impact.time - 15.0
-                why = "fell" if fell or below[i] else "coasting" if coasting[i] else "missed"
-                self.stats.ended.append((tr.id, t, why))
-        rows = np.flatnonzero(~drop)
-        self.tracks = [self.tracks[i] for i in rows.tolist()]
-        for name in self._ROWS:
-            setattr(self, name, getattr(self, name)[rows])
+        up = approximate_altitude_m(new["_x"][:, 0, :3]) >= -2000.0
+        if not up.all():
+            self.stats.tracks_deleted += int((~up).sum())
+            tracks = [tr for tr, u in zip(tracks, up.tolist(), strict=True) if u]
+            new = {name: value[up] for name, value in new.items()}
+        new["tracks"] = tracks
+        return new
 
 
 def _assign(
