@@ -7,7 +7,7 @@ tests/test_fall.py compare them:
 - :func:`density`: atmosphere.density_kg_m3 (the 50 m table of ln ρ);
 - :func:`altitude`: flight.dynamics.approximate_altitude_m;
 - :func:`flight_derivative`: flight.propagate's right-hand side (J2 gravity, rotation, drag;
-  no lift).
+  no lift); :func:`flight_derivative_in` the same for a caller that has the air density.
 
 Numba caches compiled code per module and does not notice when a function of another module
 that it calls changes: after editing this module, delete the ``*.nbi``/``*.nbc`` files under
@@ -26,7 +26,7 @@ from numba import njit
 from launchwatch.atmosphere import DENSITY_TABLE
 from launchwatch.earth import GM_M3_S2, J2, WGS84_A_M, WGS84_B_M
 
-__all__ = ["JIT", "altitude", "density", "flight_derivative"]
+__all__ = ["JIT", "altitude", "density", "flight_derivative", "flight_derivative_in"]
 
 FloatArray = npt.NDArray[np.float64]
 JIT: Final[dict[str, Any]] = {"cache": True, "nogil": True, "error_model": "numpy"}
@@ -61,6 +61,15 @@ def altitude(r: FloatArray) -> float:
 def flight_derivative(y: FloatArray, inv_beta: float, omega: float, out: FloatArray) -> None:
     """d/dt of y = (r, v) in ECEF: J2 gravity, Coriolis and centrifugal terms for spin omega
     about z, drag ½ ρ |v| v / β (none when inv_beta is 0)."""
+    rho = density(altitude(y)) if inv_beta > 0.0 else 0.0
+    flight_derivative_in(y, inv_beta, omega, rho, out)
+
+
+@njit(**JIT)  # type: ignore[untyped-decorator]
+def flight_derivative_in(
+    y: FloatArray, inv_beta: float, omega: float, rho: float, out: FloatArray
+) -> None:
+    """:func:`flight_derivative` in air of density rho (kg/m³), for a caller that has it."""
     rx, ry, rz, vx, vy, vz = y[0], y[1], y[2], y[3], y[4], y[5]
     r2 = rx * rx + ry * ry + rz * rz
     rn = math.sqrt(r2)
@@ -71,7 +80,7 @@ def flight_derivative(y: FloatArray, inv_beta: float, omega: float, out: FloatAr
     ay = -mu_r3 * ry * (1.0 + k * (1.0 - zz)) - 2.0 * omega * vx + omega * omega * ry
     az = -mu_r3 * rz * (1.0 + k * (3.0 - zz))
     if inv_beta > 0.0:
-        drag = 0.5 * density(altitude(y)) * math.sqrt(vx * vx + vy * vy + vz * vz) * inv_beta
+        drag = 0.5 * rho * math.sqrt(vx * vx + vy * vy + vz * vz) * inv_beta
         ax -= drag * vx
         ay -= drag * vy
         az -= drag * vz

@@ -31,7 +31,7 @@ import numpy.typing as npt
 from numba import njit
 
 from launchwatch.earth import GM_M3_S2, OMEGA_EARTH_RAD_S
-from launchwatch.flight.pointwise import JIT, altitude, density, flight_derivative
+from launchwatch.flight.pointwise import JIT, altitude, density, flight_derivative_in
 from launchwatch.tracking.motion import _LOG_KAPPA_LIMITS, KAPPA0_M2_KG, THRUST_OFF_TAU_S
 
 __all__ = [
@@ -60,10 +60,10 @@ def _kappa(lam: float) -> float:
 
 
 @njit(**JIT)  # type: ignore[untyped-decorator]
-def _derivative(x: FloatArray, on: bool, out: FloatArray) -> None:
-    """motion.state_derivative for one state: the flight's equations with the state's drag,
-    plus the thrust along the velocity while the motor is on."""
-    flight_derivative(x, _kappa(x[6]), _W, out)
+def _derivative(x: FloatArray, on: bool, rho: float, out: FloatArray) -> None:
+    """motion.state_derivative for one state in air of density rho: the flight's equations
+    with the state's drag, plus the thrust along the velocity while the motor is on."""
+    flight_derivative_in(x, _kappa(x[6]), _W, rho, out)
     out[6] = 0.0
     if on:
         push = x[7] / max(math.sqrt(x[3] * x[3] + x[4] * x[4] + x[5] * x[5]), 1e-3)
@@ -75,8 +75,9 @@ def _derivative(x: FloatArray, on: bool, out: FloatArray) -> None:
 
 
 @njit(**JIT)  # type: ignore[untyped-decorator]
-def _jacobian(x: FloatArray, on: bool, F: FloatArray) -> None:
-    """motion.jacobian for one state (point-mass gravity gradient, as there)."""
+def _jacobian(x: FloatArray, on: bool, h: float, rho: float, F: FloatArray) -> None:
+    """motion.jacobian for one state at altitude h, air density rho there (point-mass
+    gravity gradient, as there)."""
     F[:, :] = 0.0
     for i in range(3):
         F[i, 3 + i] = 1.0
@@ -84,8 +85,6 @@ def _jacobian(x: FloatArray, on: bool, F: FloatArray) -> None:
     v = x[3:6]
     rn = math.sqrt(r[0] * r[0] + r[1] * r[1] + r[2] * r[2])
     g = GM_M3_S2 / rn**3
-    h = altitude(x)
-    rho = density(h)
     drho = (density(h + 25.0) - density(h - 25.0)) / 50.0
     kappa = _kappa(x[6])
     speed = max(math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]), 1e-3)
@@ -167,8 +166,11 @@ def _flow(
                     y2[i] = x[i] + c * h * ks[stage - 1, i]
                     for j in range(D):
                         M[i, j] = Phi[i, j] + c * h * Ps[stage - 1][i, j]
-            _derivative(y2, on, ks[stage])
-            _jacobian(y2, on, F)
+            # the altitude and air density serve both (computed once per stage)
+            h_stage = altitude(y2)
+            rho = density(h_stage)
+            _derivative(y2, on, rho, ks[stage])
+            _jacobian(y2, on, h_stage, rho, F)
             _mul_jacobian(F, M, Ps[stage])
         for i in range(D):
             for j in range(D):

@@ -28,6 +28,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import attrgetter
 from typing import Any, Final, Literal, NamedTuple
 
 import numpy as np
@@ -188,14 +190,10 @@ class Tracker:
     # -- the loop ---------------------------------------------------------------------------
 
     def run(self, measurements: Iterable[Measurement]) -> Iterator[TrackUpdate]:
-        scan: list[Measurement] = []
-        for m in measurements:
-            if scan and (m.time != scan[0].time or m.sensor != scan[0].sensor):
-                yield from self.process(scan)
-                scan = []
-            scan.append(m)
-        if scan:
-            yield from self.process(scan)
+        """Track updates from measurements in time order, one scan (consecutive measurements
+        of one sensor at one time) at a time."""
+        for _, scan in groupby(measurements, key=attrgetter("time", "sensor")):
+            yield from self.process(list(scan))
 
     def process(self, scan: list[Measurement]) -> list[TrackUpdate]:
         """One sensor's measurements at one time."""
