@@ -282,3 +282,22 @@ def test_radar_sees_matches_the_numpy_visibility_test(sector: tuple[float, float
         want &= sector_ok
         assert 0 < want.sum() < n  # the spread puts tracks on both sides of every limit
         np.testing.assert_array_equal(seen, want)
+
+
+def test_below_matches_the_numpy_altitude_of_the_combined_position() -> None:
+    from launchwatch.flight.dynamics import approximate_altitude_m
+
+    rng = np.random.default_rng(21)
+    n = 300
+    pos = earth.geodetic_to_ecef(
+        rng.uniform(-80, 80, n), rng.uniform(-180, 180, n), rng.uniform(-6e3, 2e3, n)
+    )
+    x = np.zeros((n, K, D))
+    x[:, :, :3] = pos[:, None] + rng.normal(0, 500, (n, K, 3))
+    mu = rng.dirichlet(np.ones(K), n)
+    rows = rng.choice(n, 200, replace=False)
+    got = imm_ekf.below(x, mu, rows, 2000.0)
+    alt = approximate_altitude_m(np.einsum("nk,nkd->nd", mu[rows], x[rows, :, :3]))
+    want = rows[alt < -2000.0]
+    assert 0 < want.size < rows.size
+    np.testing.assert_array_equal(got, want)

@@ -35,6 +35,7 @@ from launchwatch.flight.pointwise import JIT, altitude, density, flight_derivati
 from launchwatch.tracking.motion import _LOG_KAPPA_LIMITS, KAPPA0_M2_KG, THRUST_OFF_TAU_S
 
 __all__ = [
+    "below",
     "combine",
     "los_gate",
     "los_update",
@@ -335,6 +336,29 @@ def _radar(
         H[3, 1] = (dv1 - rate * dr1 / rng) / rng
         H[3, 2] = (dv2 - rate * dr2 / rng) / rng
         H[3, 3], H[3, 4], H[3, 5] = dr0 / rng, dr1 / rng, dr2 / rng
+
+
+@njit(**JIT)  # type: ignore[untyped-decorator]
+def below(
+    x: FloatArray, mu: FloatArray, rows: npt.NDArray[np.intp], depth_m: float
+) -> npt.NDArray[np.intp]:
+    """Those of track rows whose μ-weighted position is more than depth_m under the ellipsoid
+    (flight.dynamics.approximate_altitude_m)."""
+    K = mu.shape[1]
+    out = np.empty(rows.size, dtype=np.intp)
+    p = np.empty(3)
+    n = 0
+    for j in range(rows.size):
+        i = rows[j]
+        for c in range(3):
+            acc = 0.0
+            for k in range(K):
+                acc += mu[i, k] * x[i, k, c]
+            p[c] = acc
+        if altitude(p) < -depth_m:
+            out[n] = i
+            n += 1
+    return out[:n]
 
 
 @njit(**JIT)  # type: ignore[untyped-decorator]

@@ -666,15 +666,12 @@ class Tracker:
         in this scan moved); the tracks started in the scan join the arrays (state time and
         last update their start, one update, one hit in one chance). One compaction."""
         cfg = self.config
-        moved = self._moved
-        below = moved[
-            approximate_altitude_m(np.einsum("nk,nkd->nd", self._mu[moved], self._x[moved, :, :3]))
-            < -2000.0
-        ]
+        below = imm_ekf.below(self._x, self._mu, self._moved, 2000.0)
         coasting = np.zeros(0, dtype=np.intp)
         if self.tracks and t - float(self._last.min()) > cfg.max_coast_s:
             coasting = np.flatnonzero(t - self._last > cfg.max_coast_s)
-        drop = np.unique(np.concatenate([below, coasting, *self._over]))
+        parts = [a for a in (below, coasting, *self._over) if a.size]
+        drop = np.unique(np.concatenate(parts)) if parts else coasting
         for i in drop.tolist():
             self.stats.tracks_deleted += 1
             tr = self.tracks[i]
