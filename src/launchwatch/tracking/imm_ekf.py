@@ -124,6 +124,18 @@ def _mul(A: FloatArray, B: FloatArray, out: FloatArray) -> None:
 
 
 @njit(**JIT)  # type: ignore[untyped-decorator]
+def _mul_transposed(A: FloatArray, B: FloatArray, out: FloatArray) -> None:
+    """out = A Bᵀ for small square matrices (without a transposed copy of B)."""
+    n = A.shape[0]
+    for i in range(n):
+        for j in range(n):
+            acc = 0.0
+            for k in range(n):
+                acc += A[i, k] * B[j, k]
+            out[i, j] = acc
+
+
+@njit(**JIT)  # type: ignore[untyped-decorator]
 def _mul_jacobian(F: FloatArray, M: FloatArray, out: FloatArray) -> None:
     """out = F M for a motion Jacobian F (_jacobian's pattern: rows 0-2 the identity on the
     velocity, row 6 zero, row 7 only F[7, 7]), skipping the products with its structural
@@ -235,13 +247,7 @@ def predict(
             xb[:] = x0[b]
             _flow(xb, step, thrust[b], max_step_s, Phi, work)
             _mul(Phi, P0[b], M)
-            # Pb = M Φᵀ
-            for r in range(D):
-                for col in range(D):
-                    acc = 0.0
-                    for k in range(D):
-                        acc += M[r, k] * Phi[col, k]
-                    Pb[r, col] = acc
+            _mul_transposed(M, Phi, Pb)
             qa = q[b]
             for k in range(3):
                 Pb[k, k] += qa * adt**3 / 3.0
