@@ -48,6 +48,8 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 D: Final = 8
+_SEEN: Final = 6
+"""The state components a measurement model depends on (position, velocity)."""
 
 _LAM_LO, _LAM_HI = _LOG_KAPPA_LIMITS
 _W = OMEGA_EARTH_RAD_S
@@ -112,34 +114,33 @@ def _jacobian(x: FloatArray, on: bool, h: float, rho: float, F: FloatArray) -> N
 
 
 @njit(**JIT)  # type: ignore[untyped-decorator]
-def _mul(A: FloatArray, B: FloatArray, out: FloatArray) -> None:
-    """out = A B for small square matrices (loops: BLAS calls cost more than 8×8 work)."""
-    n = A.shape[0]
-    for i in range(n):
-        for j in range(n):
+def _covariance_flow(Phi: FloatArray, P: FloatArray, M: FloatArray, out: FloatArray) -> None:
+    """out = Φ P Φᵀ (M: workspace for Φ P) for a transition matrix of _flow, whose rows 6
+    (ln κ does not move) and 7 (the thrust only decays) are zero off the diagonal and Φ[6, 6]
+    is 1: those rows and columns are scaled copies, the same sums without the zero terms."""
+    for j in range(D):
+        for i in range(6):
             acc = 0.0
-            for k in range(n):
-                acc += A[i, k] * B[k, j]
-            out[i, j] = acc
-
-
-@njit(**JIT)  # type: ignore[untyped-decorator]
-def _mul_transposed(A: FloatArray, B: FloatArray, out: FloatArray) -> None:
-    """out = A Bᵀ for small square matrices (without a transposed copy of B)."""
-    n = A.shape[0]
-    for i in range(n):
-        for j in range(n):
+            for k in range(D):
+                acc += Phi[i, k] * P[k, j]
+            M[i, j] = acc
+        M[6, j] = P[6, j]
+        M[7, j] = Phi[7, 7] * P[7, j]
+    for i in range(D):
+        for j in range(6):
             acc = 0.0
-            for k in range(n):
-                acc += A[i, k] * B[j, k]
+            for k in range(D):
+                acc += M[i, k] * Phi[j, k]
             out[i, j] = acc
+        out[i, 6] = M[i, 6]
+        out[i, 7] = M[i, 7] * Phi[7, 7]
 
 
 @njit(**JIT)  # type: ignore[untyped-decorator]
 def _mul_jacobian(F: FloatArray, M: FloatArray, out: FloatArray) -> None:
     """out = F M for a motion Jacobian F (_jacobian's pattern: rows 0-2 the identity on the
     velocity, row 6 zero, row 7 only F[7, 7]), skipping the products with its structural
-    zeros; the same sums as _mul in the same order."""
+    zeros; the same sums as the full product, in the same order."""
     for j in range(D):
         for i in range(3):
             out[i, j] = M[3 + i, j]
@@ -246,8 +247,7 @@ def predict(
         for b in range(K):
             xb[:] = x0[b]
             _flow(xb, step, thrust[b], max_step_s, Phi, work)
-            _mul(Phi, P0[b], M)
-            _mul_transposed(M, Phi, Pb)
+            _covariance_flow(Phi, P0[b], M, Pb)
             qa = q[b]
             for k in range(3):
                 Pb[k, k] += qa * adt**3 / 3.0
@@ -484,18 +484,19 @@ def _wrap(a: float) -> float:
 def _innovation_cov(
     H: FloatArray, P: FloatArray, Rm: FloatArray, HP: FloatArray, S: FloatArray
 ) -> None:
-    """S = H P Hᵀ + R (m × m) into S, through the workspace HP (m, 8)."""
+    """S = H P Hᵀ + R (m × m) into S, through the workspace HP (m, 8). The measurement models
+    see position and velocity only: H's columns 6 and 7 (ln κ, thrust) are zero and skipped."""
     m = H.shape[0]
     for a in range(m):
         for c in range(D):
             acc = 0.0
-            for k in range(D):
+            for k in range(_SEEN):
                 acc += H[a, k] * P[k, c]
             HP[a, c] = acc
     for a in range(m):
         for b in range(m):
             acc = Rm[a, b]
-            for k in range(D):
+            for k in range(_SEEN):
                 acc += HP[a, k] * H[b, k]
             S[a, b] = acc
 
@@ -627,7 +628,7 @@ def _update_row(
         for a in range(m):
             acc = 0.0
             acc_kr = 0.0
-            for k in range(D):
+            for k in range(_SEEN):
                 acc += AP[r, k] * H[a, k]
             for b in range(m):
                 acc_kr += Kt[b, r] * Rm[b, a]
