@@ -34,8 +34,20 @@ class LinkProxy:
         except OSError:
             writer.close()
             return
+        if not self.up:
+            # cut while connecting: cut() did not see this pair, which would stay open
+            up_writer.close()
+            writer.close()
+            return
         self._writers |= {writer, up_writer}
-        await asyncio.gather(self._pipe(reader, up_writer), self._pipe(up_reader, writer))
+        try:
+            await asyncio.gather(self._pipe(reader, up_writer), self._pipe(up_reader, writer))
+        finally:
+            # also when the task is cancelled at the end of the test's event loop
+            for w in (writer, up_writer):
+                self._writers.discard(w)
+                with contextlib.suppress(Exception):
+                    w.transport.abort()
 
     async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
