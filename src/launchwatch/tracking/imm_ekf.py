@@ -308,6 +308,16 @@ def _cholesky(S: FloatArray, L: FloatArray) -> float:
 
 
 @njit(**JIT)  # type: ignore[untyped-decorator]
+def _enu(d0: float, d1: float, d2: float, R: FloatArray) -> tuple[float, float, float]:
+    """East, north, up of the ECEF offset d from a sensor with ENU rotation R."""
+    return (
+        R[0, 0] * d0 + R[0, 1] * d1 + R[0, 2] * d2,
+        R[1, 0] * d0 + R[1, 1] * d1 + R[1, 2] * d2,
+        R[2, 0] * d0 + R[2, 1] * d1 + R[2, 2] * d2,
+    )
+
+
+@njit(**JIT)  # type: ignore[untyped-decorator]
 def _radar(
     x: FloatArray,
     s: FloatArray,
@@ -319,9 +329,7 @@ def _radar(
 ) -> None:
     """sensing.radar_model for one state: h (m,) and H (m, 8), m = 3 or 4 (range-rate)."""
     dr0, dr1, dr2 = x[0] - s[0], x[1] - s[1], x[2] - s[2]
-    e = R[0, 0] * dr0 + R[0, 1] * dr1 + R[0, 2] * dr2
-    nn = R[1, 0] * dr0 + R[1, 1] * dr1 + R[1, 2] * dr2
-    u = R[2, 0] * dr0 + R[2, 1] * dr1 + R[2, 2] * dr2
+    e, nn, u = _enu(dr0, dr1, dr2, R)
     horiz2 = e * e + nn * nn
     horiz = math.sqrt(horiz2)
     rng = math.sqrt(horiz2 + u * u)
@@ -400,10 +408,7 @@ def radar_sees(
             p0 += w * (x[i, k, 0] + x[i, k, 3] * dt[i])
             p1 += w * (x[i, k, 1] + x[i, k, 4] * dt[i])
             p2 += w * (x[i, k, 2] + x[i, k, 5] * dt[i])
-        d0, d1, d2 = p0 - s[0], p1 - s[1], p2 - s[2]
-        e = R[0, 0] * d0 + R[0, 1] * d1 + R[0, 2] * d2
-        nn = R[1, 0] * d0 + R[1, 1] * d1 + R[1, 2] * d2
-        u = R[2, 0] * d0 + R[2, 1] * d1 + R[2, 2] * d2
+        e, nn, u = _enu(p0 - s[0], p1 - s[1], p2 - s[2], R)
         horizontal = math.hypot(e, nn)
         if math.hypot(horizontal, u) > max_range_m + margin_m:
             continue

@@ -38,7 +38,6 @@ from scipy.optimize import linear_sum_assignment
 from scipy.stats import chi2
 
 from launchwatch import earth
-from launchwatch.flight.dynamics import approximate_altitude_m
 from launchwatch.scenario import SensorSpec
 from launchwatch.sensors import sector_width_deg, sensor_position
 from launchwatch.tracking import imm, imm_ekf
@@ -53,6 +52,8 @@ __all__ = ["LaunchAlert", "Track", "TrackUpdate", "Tracker", "TrackerConfig", "t
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
 K: Final = len(imm.MODELS)
+_BELOW_GROUND_M: Final = 2000.0
+"""A track this far under the ellipsoid is deleted (it has come down)."""
 D: Final = STATE_DIM
 
 
@@ -158,8 +159,9 @@ class Tracker:
         self._gates: dict[int, float] = {}
         self._enu = {s.id: earth.enu_rotation(s.lat_deg, s.lon_deg) for s in self.sensors.values()}
         self._fixed: dict[str, tuple[FloatArray, FloatArray, FloatArray]] = {}
-        self._noises: dict[tuple[str, int], FloatArray] = {}
         """Position, velocity and ENU rotation of the sensors that do not move."""
+        self._noises: dict[tuple[str, int], FloatArray] = {}
+        """Each radar's measurement covariance, by (sensor, measurement dimension)."""
         # the filter states of all tracks, row i for tracks[i]
         self._x = np.zeros((0, K, D))
         self._P = np.zeros((0, K, D, D))
@@ -446,10 +448,7 @@ class Tracker:
             self._predict(every, t)
             xc, Pc = imm_ekf.combine(self._x, self._P, self._mu, every)
             d2 = imm_ekf.los_gate(xc, Pc, frame, s, Rm)
-            cost = np.where(d2 < self._gate(2), d2, 1e12)
-            rows, cols = linear_sum_assignment(cost)
-            taken = cost[rows, cols] < 1e12
-            rows, cols = rows[taken], cols[taken]
+            rows, cols = _assign(d2 < self._gate(2), d2, np.zeros(len(self.tracks)))
             if rows.size:
                 updates = self._update_los(rows, cols, frame, s, Rm, spec, t)
                 used = set(cols.tolist())
@@ -666,12 +665,12 @@ class Tracker:
         in this scan moved); the tracks started in the scan join the arrays (state time and
         last update their start, one update, one hit in one chance). One compaction."""
         cfg = self.config
-        below = imm_ekf.below(self._x, self._mu, self._moved, 2000.0)
+        below = imm_ekf.below(self._x, self._mu, self._moved, _BELOW_GROUND_M)
         coasting = np.zeros(0, dtype=np.intp)
         if self.tracks and t - float(self._last.min()) > cfg.max_coast_s:
             coasting = np.flatnonzero(t - self._last > cfg.max_coast_s)
         parts = [a for a in (below, coasting, *self._over) if a.size]
-        drop = np.unique(np.concatenate(parts)) if parts else coasting
+        drop = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.intp)
         for i in drop.tolist():
             self.stats.tracks_deleted += 1
             tr = self.tracks[i]
@@ -695,7 +694,7 @@ class Tracker:
 
     def _joining(self) -> dict[str, Any] | None:
         """The tracks started in the scan, as rows to join the arrays (those started below
-        ground, 2 km under the ellipsoid, are deleted at once)."""
+        ground are deleted at once)."""
         if not self._born:
             return None
         tracks = [tr for b in self._born for tr in b[0]]
@@ -713,7 +712,8 @@ class Tracker:
             "_confirmed": np.zeros(n, dtype=np.bool_),
         }
         self._born = []
-        up = approximate_altitude_m(new["_x"][:, 0, :3]) >= -2000.0
+        up = np.ones(n, dtype=np.bool_)
+        up[imm_ekf.below(new["_x"], new["_mu"], np.arange(n), _BELOW_GROUND_M)] = False
         if not up.all():
             self.stats.tracks_deleted += int((~up).sum())
             tracks = [tr for tr, u in zip(tracks, up.tolist(), strict=True) if u]
@@ -726,8 +726,9 @@ def _assign(
     inside: npt.NDArray[np.bool_], d2: FloatArray, logdet: FloatArray
 ) -> tuple[IntArray, IntArray]:
     """Global nearest neighbour: the (track, detection) pairs inside the gate that minimise
-    the total d² + ln|S| (linear_sum_assignment). When no track gates more than one detection
-    and no detection falls in more than one gate (most scans), those pairs are the answer."""
+    the total d² + ln|S| (linear_sum_assignment; lines of sight pass ln|S| = 0, d² alone).
+    When no track gates more than one detection and no detection falls in more than one gate
+    (most scans), those pairs are the answer."""
     if (inside.sum(axis=0) <= 1).all() and (inside.sum(axis=1) <= 1).all():
         rows, cols = np.nonzero(inside)
         return rows.astype(np.intp), cols.astype(np.intp)
