@@ -255,3 +255,75 @@ def test_assignment_shortcut_agrees_with_linear_sum_assignment() -> None:
         np.testing.assert_array_equal(cols, c[keep])
         contested += int((inside.sum(axis=0) > 1).any() or (inside.sum(axis=1) > 1).any())
     assert 30 < contested < 270  # both paths were taken
+
+
+def _two_confirmed_tracks(tracker, spec, gap_m):
+    """Two confirmed tracks 60 km up above the radar's sector, climbing at 2 km/s, gap_m apart
+    along the radar's line of sight; returns the radar's position and the tracks' states."""
+    from launchwatch.sensors import sensor_position
+    from launchwatch.tracking.tracker import D, K, Track
+
+    s, _ = sensor_position(spec, np.array([0.0]), tracker.epoch_s)
+    R = earth.enu_rotation(spec.lat_deg, spec.lon_deg)
+    az, el, rng = np.radians(90.0), np.radians(20.0), 200e3
+    los_enu = np.array([np.cos(el) * np.sin(az), np.cos(el) * np.cos(az), np.sin(el)])
+    los = R.T @ los_enu
+    up = s[0] / np.linalg.norm(s[0])
+    x = np.zeros((2, K, D))
+    for i, r in enumerate((rng, rng + gap_m)):
+        x[i, :, :3] = s[0] + r * los
+        x[i, :, 3:6] = 2000.0 * up
+        x[i, :, 6] = -1.5  # a drag measured on the way up
+    P = np.tile(np.diag([30.0**2] * 3 + [5.0**2] * 3 + [0.1**2, 1e-6]), (2, K, 1, 1))
+    tracker.tracks = [Track("T1", 0.0, confirmed=True), Track("T2", 0.0, confirmed=True)]
+    tracker._x, tracker._P = x, P
+    tracker._mu = np.tile([0.0, 1.0, 0.0], (2, 1))
+    tracker._t = np.zeros(2)
+    tracker._misses = np.zeros(2, dtype=np.int64)
+    tracker._last = np.zeros(2)
+    tracker._updates = np.full(2, 10, dtype=np.int64)
+    tracker._chances = np.full(2, 0b11111, dtype=np.int64)
+    tracker._confirmed = np.ones(2, dtype=np.bool_)
+    return s[0], R, x
+
+
+@pytest.mark.parametrize("gap_m", [60.0, 2000.0])
+def test_a_detection_of_two_unresolved_tracks_updates_neither(gap_m):
+    """A radar's one detection where it cannot tell two confirmed tracks apart (within its
+    150 m in range and 0.3° in angle) is the mean of their objects: neither track takes it,
+    neither counts a miss, no track starts from it, and the climbing tracks go back to the
+    prior on ln κ. Two tracks 2 km apart in range are resolved: the nearer takes it."""
+    from launchwatch.tracking.intake import Measurement
+
+    scen = load_scenario(MINI)
+    spec = next(s for s in scen.sensors if s.id == "R1")
+    assert spec.resolution_range_m == 150.0
+    tracker = Tracker([spec], scen.epoch_s)
+    s, R, x = _two_confirmed_tracks(tracker, spec, gap_m)
+    dt = 0.01  # the detection a moment later, at the middle of the two (or at T1)
+    target = (x[0, 0, :3] + x[1, 0, :3]) / 2 if gap_m < 150.0 else x[0, 0, :3]
+    target = target + dt * x[0, 0, 3:6]
+    e, n, u = R @ (target - s)
+    m = Measurement(
+        time=dt,
+        sensor="R1",
+        kind="radar",
+        range_m=float(np.linalg.norm(target - s)),
+        azimuth_rad=float(np.arctan2(e, n)),
+        elevation_rad=float(np.arcsin(u / np.linalg.norm(target - s))),
+        range_rate_m_s=float((target - s) @ x[0, 0, 3:6] / np.linalg.norm(target - s)),
+    )
+    updates = tracker.process([m])
+    assert len(tracker.tracks) == 2  # no new track from the detection
+    if gap_m < 150.0:
+        assert updates == []
+        np.testing.assert_array_equal(tracker._misses, [0, 0])
+        np.testing.assert_array_equal(tracker._updates, [10, 10])
+        np.testing.assert_array_equal(tracker._x[:, :, 6], 0.0)
+        np.testing.assert_allclose(tracker._P[:, :, 6, 6], 1.0)
+        np.testing.assert_array_equal(tracker._P[:, :, 6, :6], 0.0)
+    else:
+        assert [u.track for u in updates] == ["T1"]
+        np.testing.assert_array_equal(tracker._misses, [0, 1])  # T2's gate held nothing
+        np.testing.assert_array_equal(tracker._updates, [11, 10])
+        np.testing.assert_allclose(tracker._x[:, :, 6], -1.5, atol=0.05)

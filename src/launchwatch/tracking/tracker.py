@@ -361,7 +361,14 @@ class Tracker:
                 d2, logdet = imm_ekf.radar_gate(xc, Pc, z, s, sv, R, Rm, gate)
                 inside = d2 < gate
                 gated = inside.any(axis=0)
-                rows, cols = _assign(inside, d2, logdet)
+                merged = self._unresolved(spec, s, xc, see, inside)
+                usable = inside
+                if merged.any():
+                    usable = inside & ~merged[None, :]
+                    pair = inside[:, merged].any(axis=1) & self._confirmed[see]
+                    rising = np.einsum("ij,ij->i", xc[:, :3], xc[:, 3:6]) > 0.0
+                    self._forget_drag(see[pair & rising])
+                rows, cols = _assign(usable, d2, logdet)
                 hit = np.zeros(see.size, dtype=np.bool_)
                 hit[rows] = True
                 # a track whose gate held a detection another track took is shadowed (two
@@ -374,6 +381,47 @@ class Tracker:
                     )
         self._start_tracks(spec, t, z_all[~gated], s, R)
         return updates
+
+    def _unresolved(
+        self,
+        spec: SensorSpec,
+        s: FloatArray,
+        xc: FloatArray,
+        see: IntArray,
+        inside: npt.NDArray[np.bool_],
+    ) -> npt.NDArray[np.bool_]:
+        """Detections in the gates of two confirmed tracks that this radar cannot tell apart
+        (predicted within its resolution in range and in angle): such a detection is the
+        mean of the objects in one resolution cell, and updating either track with it as if it
+        were that track's object pulls both to the middle. It updates neither (they count it
+        as shadowed, not missed)."""
+        n_det = inside.shape[1]
+        busy = np.flatnonzero((inside & self._confirmed[see][:, None]).sum(axis=0) >= 2)
+        merged = np.zeros(n_det, dtype=np.bool_)
+        if not busy.size:
+            return merged
+        rel = xc[:, :3] - s
+        rng = np.sqrt(np.einsum("ij,ij->i", rel, rel))
+        unit = rel / rng[:, None]
+        cos_res = math.cos(math.radians(spec.resolution_angle_deg))
+        for c in busy.tolist():
+            k = np.flatnonzero(inside[:, c] & self._confirmed[see])
+            close = (np.abs(rng[k][:, None] - rng[k][None, :]) < spec.resolution_range_m) & (
+                unit[k] @ unit[k].T > cos_res
+            )
+            np.fill_diagonal(close, False)
+            merged[c] = bool(close.any())
+        return merged
+
+    def _forget_drag(self, rows: IntArray) -> None:
+        """Back to the prior on ln κ for track rows that share a resolution cell with
+        another track while climbing: the drag they measured on the way up may be the
+        group's (a light stage beside the missile slows their common mean), not their
+        object's. Coming down, a track keeps the drag it measured."""
+        self._x[rows, :, 6] = 0.0
+        self._P[rows, :, 6, :] = 0.0
+        self._P[rows, :, :, 6] = 0.0
+        self._P[rows, :, 6, 6] = self.config.initial_log_kappa_sigma**2
 
     def _noise(self, spec: SensorSpec, mdim: int) -> FloatArray:
         """The radar's measurement covariance (range, azimuth, elevation[, range-rate])."""
