@@ -5,6 +5,7 @@ overflight alerts the prefectures under the true ground track; the 2025 launch a
 
 import json
 
+import msgspec
 import numpy as np
 import pytest
 from pyproj import Geod
@@ -267,3 +268,64 @@ def test_claims_that_disagree_with_the_measurement_are_said(run_2025, tmp_path):
     assert ranges == {1100.0: abs(measured.value - 1100) > 3 * measured.sigma + 110, 1500.0: True}
     assert any("1,500 km" in line and "disagrees" in line for line in statements(event))
     rec.close()
+
+
+def test_a_young_tracks_prediction_is_no_basis_for_an_alert():
+    """The same impact prediction on Hokkaido raises J-Alert's "may land" rule only once its
+    track has been confirmed for the rule set's min_track_age_s (15 s): a new track's first
+    predictions are still settling. The older track's prediction in the open sea raises none."""
+    from launchwatch.assessment.alert_rules import judge, rules_of
+    from launchwatch.assessment.events import FlyingObject
+    from launchwatch.assessment.tracks_file import Ellipse, TrackHistory, TrackRecord
+    from launchwatch.measurements import format_time
+
+    t0 = parse_time("2025-01-06T03:03:00Z")
+
+    def history(track, start, n, lat, lon):
+        times = start + np.arange(n, dtype=float)
+        r = earth.geodetic_to_ecef(41.0, 134.0, 80e3)
+        impact = Ellipse(lat, lon, format_time(start + 200.0), 5.0, 30.0, 5.0, 70.0)
+        records = [
+            TrackRecord(
+                format_time(t),
+                track,
+                41.0,
+                134.0,
+                80e3,
+                list(map(float, r)),
+                [1500.0, 1500.0, 0.0],
+                np.eye(6).tolist(),
+                "ballistic",
+                2100.0,
+                50.0,
+                ["X"],
+                impact=impact,
+            )
+            for t in times
+        ]
+        return TrackHistory(track, records, times)
+
+    # the missile's first track (predicting a fall in the open sea) ends as a new one starts
+    sea = history("T1", t0, 30, 41.5, 136.0)
+    rules = rules_of("JPN")
+    assert rules is not None
+    assert rules.min_track_age_s == 15.0
+
+    def may_land(*tracks, rules=rules):
+        (d,) = [
+            d for d in judge(FlyingObject(list(tracks)), [rules]) if d.rule == "may-land-in-japan"
+        ]
+        return d
+
+    assert not may_land(sea).fired
+    hokkaido = history("T2", t0 + 30.0, 30, 43.06, 141.35)  # Sapporo
+    d = may_land(sea, hokkaido)
+    assert d.fired
+    assert d.first_possible_time == pytest.approx(t0 + 30.0 + 16.0)  # the first 2 s step ≥ 15 s
+    young = history("T3", t0 + 30.0, 14, 43.06, 141.35)  # gone after 14 s
+    assert not may_land(sea, young).fired
+    # without the age limit the young track's first prediction would have raised it
+    no_limit = msgspec.structs.replace(rules, min_track_age_s=0.0)
+    d = may_land(sea, young, rules=no_limit)
+    assert d.fired
+    assert d.first_possible_time == pytest.approx(t0 + 30.0, abs=2.0)

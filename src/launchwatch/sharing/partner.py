@@ -156,6 +156,8 @@ class PartnerRun:
         self._alerts: dict[str, bool] = {}
         """Alert id -> whether it was triangulated when last sent."""
         self._flown: dict[str, list[tuple[float, float]]] = {}
+        self._first_seen: dict[str, float] = {}
+        """Each track's first confirmed update (its age is a condition of the alert rules)."""
         self._last_judged: dict[str, float] = {}
         self._raised: set[str] = set()
         node.listeners.append(self._received)
@@ -171,6 +173,7 @@ class PartnerRun:
             self.sent[kind] = self.sent.get(kind, 0) + 1
 
     def _report(self, u: TrackUpdate) -> None:
+        self._first_seen.setdefault(u.track, u.time)
         if self.rules is not None:  # the ground track flown, for the alert rules
             lat, lon, _ = earth.ecef_to_geodetic(u.x[:3])
             self._flown.setdefault(u.track, []).append((float(lat), float(lon)))
@@ -196,7 +199,8 @@ class PartnerRun:
         self._last_judged[u.track] = u.time
         flown = np.array(self._flown[u.track])
         record = msgspec.convert(rec, TrackRecord)
-        for rule, regions in judge_update(flown, record, u.time, self.rules):
+        age = u.time - self._first_seen[u.track]
+        for rule, regions in judge_update(flown, record, u.time, self.rules, age):
             alert = f"{u.track}-{rule.id}"
             if alert in self._raised:
                 continue
