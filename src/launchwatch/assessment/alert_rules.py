@@ -20,8 +20,8 @@ first updates, or a new track's, can predict a path anywhere (a US track one sec
 spent stage come apart predict falls on Japanese islands for their first seconds. Over 20
 seeded runs of the 2025 launch (random ballistic coefficients, stage kept), J-Alert's "may land"
 rule held in 14 (tracker of 2026-12-01 morning) and 16 (evening) when each step rested on
-whichever record came first and on tracks of any age; with the firmest prediction of tracks 15
-s old, in 1. The 2022 overflight's J-Alert still goes out in all 6 seeded runs tried, 1 s
+whichever record came first and on tracks of any age; with the firmest prediction of tracks
+15 s old, in 1. The 2022 overflight's J-Alert still goes out in all 6 seeded runs tried, 1 s
 earlier. The impact ellipse is the chosen update's 95 % ellipse (its centre, 16 points on its
 edge and 8 halfway in); the ground track is the path tracked so far plus the path predicted
 from that update to the ground (in vacuum, every 2 s). The first update at which a rule holds
