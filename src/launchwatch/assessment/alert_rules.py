@@ -167,19 +167,15 @@ def _firmest(
     rules: RuleSet,
 ) -> list[int]:
     """For each decision step (the records after the previous step's up to ``steps[k]``), the
-    record with the smallest impact ellipse the rule set may rest on (ballistic, reaching the
-    ground, within its size, from a track old enough); steps with none are left out."""
+    record with the smallest impact ellipse the rule set may rest on (:func:`_firm`); steps
+    with none are left out."""
     out, lo = [], 0
     for hi in steps:
         best, best_km = -1, math.inf
         for i in range(lo, hi + 1):
             e = records[i].impact
-            if (
-                e is not None
-                and _usable(e, rules.max_ellipse_km)
-                and times[i] - born[records[i].track] >= rules.min_track_age_s
-                and e.semi_major_km < best_km
-            ):
+            age = times[i] - born[records[i].track]
+            if e is not None and _firm(e, age, rules) and e.semi_major_km < best_km:
                 best, best_km = i, e.semi_major_km
         if best >= 0:
             out.append(best)
@@ -205,14 +201,16 @@ def _regions(points: FloatArray, owner: npt.NDArray[np.intp]) -> list[str]:
     return sorted(set(found))
 
 
-def _usable(e: Ellipse | None, max_ellipse_km: float) -> bool:
+def _firm(e: Ellipse | None, track_age_s: float, rules: RuleSet) -> bool:
     """An impact ellipse an alert may rest on: made in ballistic flight, reaching the ground,
-    and no longer than the rule set allows."""
+    no longer than the rule set allows, from a track old enough (seconds since its first
+    confirmed update)."""
     return (
         e is not None
         and e.reached
         and e.basis in ("", "ballistic flight")
-        and e.semi_major_km <= max_ellipse_km
+        and e.semi_major_km <= rules.max_ellipse_km
+        and track_age_s >= rules.min_track_age_s
     )
 
 
@@ -223,11 +221,7 @@ def judge_update(
     :func:`judge` for a node judging its tracks as they go. ``flown`` is the (lat, lon) path
     tracked so far; the ground track adds the path predicted from ``record``; ``track_age_s``
     is the time since the track's first confirmed update."""
-    if (
-        record.impact is None
-        or not _usable(record.impact, rules.max_ellipse_km)
-        or track_age_s < rules.min_track_age_s
-    ):
+    if record.impact is None or not _firm(record.impact, track_age_s, rules):
         return []  # no firm ballistic prediction yet: no basis for either rule
     (path,) = predicted_paths([record], np.array([time_s]))
     ellipse = np.column_stack(ellipse_points(record.impact))

@@ -173,8 +173,8 @@ class PartnerRun:
             self.sent[kind] = self.sent.get(kind, 0) + 1
 
     def _report(self, u: TrackUpdate) -> None:
-        self._first_seen.setdefault(u.track, u.time)
-        if self.rules is not None:  # the ground track flown, for the alert rules
+        if self.rules is not None:  # the ground track flown and the age, for the alert rules
+            self._first_seen.setdefault(u.track, u.time)
             lat, lon, _ = earth.ecef_to_geodetic(u.x[:3])
             self._flown.setdefault(u.track, []).append((float(lat), float(lon)))
         rec: dict[str, Any] | None = None  # the track record, made only when needed

@@ -396,7 +396,8 @@ class Tracker:
         were that track's object pulls both to the middle. It updates neither (they count it
         as shadowed, not missed)."""
         n_det = inside.shape[1]
-        busy = np.flatnonzero((inside & self._confirmed[see][:, None]).sum(axis=0) >= 2)
+        confirmed = self._confirmed[see]
+        busy = np.flatnonzero((inside & confirmed[:, None]).sum(axis=0) >= 2)
         merged = np.zeros(n_det, dtype=np.bool_)
         if not busy.size:
             return merged
@@ -405,7 +406,7 @@ class Tracker:
         unit = rel / rng[:, None]
         cos_res = math.cos(math.radians(spec.resolution_angle_deg))
         for c in busy.tolist():
-            k = np.flatnonzero(inside[:, c] & self._confirmed[see])
+            k = np.flatnonzero(inside[:, c] & confirmed)
             close = (np.abs(rng[k][:, None] - rng[k][None, :]) < spec.resolution_range_m) & (
                 unit[k] @ unit[k].T > cos_res
             )
