@@ -270,7 +270,7 @@ def test_claims_that_disagree_with_the_measurement_are_said(run_2025, tmp_path):
     rec.close()
 
 
-def test_a_young_tracks_prediction_is_no_basis_for_an_alert():
+def test_a_young_or_unresolved_tracks_prediction_is_no_basis_for_an_alert():
     """The same impact prediction on Hokkaido raises J-Alert's "may land" rule only once its
     track has been confirmed for the rule set's min_track_age_s (15 s): a new track's first
     predictions are still settling. The older track's prediction in the open sea raises none."""
@@ -281,7 +281,7 @@ def test_a_young_tracks_prediction_is_no_basis_for_an_alert():
 
     t0 = parse_time("2025-01-06T03:03:00Z")
 
-    def history(track, start, n, lat, lon):
+    def history(track, start, n, lat, lon, unresolved=False):
         times = start + np.arange(n, dtype=float)
         r = earth.geodetic_to_ecef(41.0, 134.0, 80e3)
         impact = Ellipse(lat, lon, format_time(start + 200.0), 5.0, 30.0, 5.0, 70.0)
@@ -300,6 +300,7 @@ def test_a_young_tracks_prediction_is_no_basis_for_an_alert():
                 50.0,
                 ["X"],
                 impact=impact,
+                unresolved=unresolved,
             )
             for t in times
         ]
@@ -329,3 +330,9 @@ def test_a_young_tracks_prediction_is_no_basis_for_an_alert():
     d = may_land(sea, young, rules=no_limit)
     assert d.fired
     assert d.first_possible_time == pytest.approx(t0 + 30.0, abs=2.0)
+    # nor does a track the tracker marks unresolved (in one radar cell with another track: it
+    # may be following the spent stage, or the mean of the two), unless the rule set allows it
+    shared = history("T4", t0 + 30.0, 30, 43.06, 141.35, unresolved=True)
+    assert not may_land(sea, shared).fired
+    allowed = msgspec.structs.replace(rules, use_unresolved_tracks=True)
+    assert may_land(sea, shared, rules=allowed).fired

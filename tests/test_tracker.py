@@ -287,14 +287,29 @@ def _two_confirmed_tracks(tracker, spec, gap_m):
     return s[0], R, x
 
 
+def _detection(target, velocity, s, R, t):
+    """Radar R1's noiseless detection of a point (ECEF) at t, from the radar at s."""
+    from launchwatch.tracking.intake import Measurement
+
+    e, n, u = R @ (target - s)
+    rng = float(np.linalg.norm(target - s))
+    return Measurement(
+        time=t,
+        sensor="R1",
+        kind="radar",
+        range_m=rng,
+        azimuth_rad=float(np.arctan2(e, n)),
+        elevation_rad=float(np.arcsin(u / rng)),
+        range_rate_m_s=float((target - s) @ velocity / rng),
+    )
+
+
 @pytest.mark.parametrize("gap_m", [60.0, 2000.0])
 def test_a_detection_of_two_unresolved_tracks_updates_neither(gap_m):
     """A radar's one detection where it cannot tell two confirmed tracks apart (within its
     150 m in range and 0.3° in angle) is the mean of their objects: neither track takes it,
     neither counts a miss, no track starts from it, and the climbing tracks go back to the
     prior on ln κ. Two tracks 2 km apart in range are resolved: the nearer takes it."""
-    from launchwatch.tracking.intake import Measurement
-
     scen = load_scenario(MINI)
     spec = next(s for s in scen.sensors if s.id == "R1")
     assert spec.resolution_range_m == 150.0
@@ -303,17 +318,7 @@ def test_a_detection_of_two_unresolved_tracks_updates_neither(gap_m):
     dt = 0.01  # the detection a moment later, at the middle of the two (or at T1)
     target = (x[0, 0, :3] + x[1, 0, :3]) / 2 if gap_m < 150.0 else x[0, 0, :3]
     target = target + dt * x[0, 0, 3:6]
-    e, n, u = R @ (target - s)
-    m = Measurement(
-        time=dt,
-        sensor="R1",
-        kind="radar",
-        range_m=float(np.linalg.norm(target - s)),
-        azimuth_rad=float(np.arctan2(e, n)),
-        elevation_rad=float(np.arcsin(u / np.linalg.norm(target - s))),
-        range_rate_m_s=float((target - s) @ x[0, 0, 3:6] / np.linalg.norm(target - s)),
-    )
-    updates = tracker.process([m])
+    updates = tracker.process([_detection(target, x[0, 0, 3:6], s, R, dt)])
     assert len(tracker.tracks) == 2  # no new track from the detection
     if gap_m < 150.0:
         assert updates == []
@@ -327,3 +332,45 @@ def test_a_detection_of_two_unresolved_tracks_updates_neither(gap_m):
         np.testing.assert_array_equal(tracker._misses, [0, 1])  # T2's gate held nothing
         np.testing.assert_array_equal(tracker._updates, [11, 10])
         np.testing.assert_allclose(tracker._x[:, :, 6], -1.5, atol=0.05)
+
+
+@pytest.mark.parametrize("hold_s", [10.0, 0.5])
+def test_tracks_in_one_resolution_cell_widen_and_are_marked_unresolved(hold_s):
+    """Two confirmed tracks 100 m apart in range (inside the radar's 150 m) with position σ
+    30 m each lie 3.3σ apart. After the radar's one detection of the pair, each track's
+    covariance has widened by ¼ d dᵀ (d their difference) so that the other lies within 2σ, and
+    the next update of either is marked unresolved for unresolved_hold_s (10 s by default).
+    Without widen_unresolved (the default) the covariance stays as predicted."""
+    scen = load_scenario(MINI)
+    spec = next(s for s in scen.sensors if s.id == "R1")
+    config = TrackerConfig(widen_unresolved=True, unresolved_hold_s=hold_s)
+    tracker = Tracker([spec], scen.epoch_s, config)
+    s, R, x = _two_confirmed_tracks(tracker, spec, 100.0)
+    P0 = tracker._P[:, :, :6, :6].copy()
+    d = x[0, 0, :6] - x[1, 0, :6]
+    assert d @ np.linalg.solve(P0[0, 0], d) > 4.0  # apart, by their own covariances
+    dt = 0.01
+    middle = (x[0, 0, :3] + x[1, 0, :3]) / 2 + dt * x[0, 0, 3:6]
+    assert tracker.process([_detection(middle, x[0, 0, 3:6], s, R, dt)]) == []
+    for row in (0, 1):
+        assert tracker.tracks[row].shared_cell_time == dt
+        for m in range(P0.shape[1]):
+            Pw = tracker._P[row, m, :6, :6]
+            # in position, the widening and nothing else (0.01 s of prediction adds < 0.1 m²)
+            np.testing.assert_allclose(
+                Pw[:3, :3] - P0[row, m, :3, :3], 0.25 * np.outer(d[:3], d[:3]), atol=0.5
+            )
+            assert d @ np.linalg.solve(Pw, d) < 4.0
+    # the objects come apart (T2 moved 5 km up the line of sight); one second on, a detection
+    # of T1 alone: T1 takes it, marked unresolved only within the hold
+    tracker._x[1, :, :3] -= 5e3 * (x[1, 0, :3] - s) / np.linalg.norm(x[1, 0, :3] - s)
+    t1 = 1.0
+    xc = tracker.estimates(t1)[1][0]
+    (update,) = tracker.process([_detection(xc[:3], xc[3:6], s, R, t1)])
+    assert update.track == "T1"
+    assert update.unresolved is (t1 - dt <= hold_s)
+    plain = Tracker([spec], scen.epoch_s, TrackerConfig(unresolved_hold_s=hold_s))
+    _two_confirmed_tracks(plain, spec, 100.0)
+    assert plain.process([_detection(middle, x[0, 0, 3:6], s, R, dt)]) == []
+    assert plain.tracks[0].shared_cell_time == dt
+    np.testing.assert_allclose(plain._P[:, :, :3, :3], P0[:, :, :3, :3], atol=0.1)

@@ -13,20 +13,24 @@ A rule says when it fires and what it does:
 Rules are judged along the track every 2 s, on the firmest of the missile's predictions made
 in those 2 s (the smallest ellipse of any of its tracks, one partner's or another's) among those
 that are firm: made in ballistic flight, no longer than the rule set's ``max_ellipse_km``
-(default 300 km), and from a track at least ``min_track_age_s`` old (default 15 s, counted from
-its first confirmed update). A step without one is no basis for either kind of rule: a track's
-first updates, or a new track's, can predict a path anywhere (a US track one second old in the
-2025 scenario predicted a fall on Hokkaido), and the tracks that start when a missile and its
-spent stage come apart predict falls on Japanese islands for their first seconds. Over 20
-seeded runs of the 2025 launch (random ballistic coefficients, stage kept), J-Alert's "may land"
-rule held in 14 (tracker of 2026-12-01 morning) and 16 (evening) when each step rested on
-whichever record came first and on tracks of any age; with the firmest prediction of tracks
-15 s old, in 1. The 2022 overflight's J-Alert still goes out in all 6 seeded runs tried, 1 s
-earlier. The impact ellipse is the chosen update's 95 % ellipse (its centre, 16 points on its
-edge and 8 halfway in); the ground track is the path tracked so far plus the path predicted
-from that update to the ground (in vacuum, every 2 s). The first update at which a rule holds
-is the time the alert could first have been issued, so alert latency can be measured against
-launch; the regions are those under the ground track or in the ellipse at the last decision.
+(default 300 km), from a track at least ``min_track_age_s`` old (default 15 s, counted from
+its first confirmed update) and, unless ``use_unresolved_tracks``, from a track the tracker
+does not mark unresolved (in one radar resolution cell with another track: its widened
+ellipse covers either object, not the missile). A step without one is no basis for either
+kind of rule: a track's first updates, or a new track's, can predict a path anywhere (a US
+track one second old in the 2025 scenario predicted a fall on Hokkaido), and the tracks that
+start when a missile and its spent stage come apart predict falls on Japanese islands for
+their first seconds. Over 20 seeded runs of the 2025 launch (random ballistic coefficients,
+stage kept), J-Alert's "may land" rule held in 14 (tracker of 2026-12-01 morning) and 16
+(evening) when each step rested on whichever record came first and on tracks of any age;
+with the firmest prediction of tracks 15 s old, in 1; with the unresolved pairs' widened
+ellipses (late evening), in 6, and in 1 again when unresolved tracks are skipped. The 2022
+overflight's J-Alert still goes out in all 6 seeded runs tried, at the same times. The impact
+ellipse is the chosen update's 95 % ellipse (its centre, 16 points on its edge and 8 halfway
+in); the ground track is the path tracked so far plus the path predicted from that update to
+the ground (in vacuum, every 2 s). The first update at which a rule holds is the time the
+alert could first have been issued, so alert latency can be measured against launch; the
+regions are those under the ground track or in the ellipse at the last decision.
 """
 
 from __future__ import annotations
@@ -87,6 +91,10 @@ class RuleSet(msgspec.Struct, forbid_unknown_fields=True):
     min_track_age_s: float = 15.0
     """Nor are the predictions of a track younger than this (seconds since its first
     confirmed update): a new track's velocity, and so its impact, is still settling."""
+    use_unresolved_tracks: bool = False
+    """Whether the predictions of a track marked unresolved (in one radar resolution cell
+    with another track in the last seconds: it may be following either object, or their
+    mean) may be the basis of an alert."""
 
 
 @dataclass(frozen=True)
@@ -175,7 +183,8 @@ def _firmest(
         for i in range(lo, hi + 1):
             e = records[i].impact
             age = times[i] - born[records[i].track]
-            if e is not None and _firm(e, age, rules) and e.semi_major_km < best_km:
+            firm = _firm(e, age, rules, records[i].unresolved)
+            if e is not None and firm and e.semi_major_km < best_km:
                 best, best_km = i, e.semi_major_km
         if best >= 0:
             out.append(best)
@@ -201,12 +210,13 @@ def _regions(points: FloatArray, owner: npt.NDArray[np.intp]) -> list[str]:
     return sorted(set(found))
 
 
-def _firm(e: Ellipse | None, track_age_s: float, rules: RuleSet) -> bool:
+def _firm(e: Ellipse | None, track_age_s: float, rules: RuleSet, unresolved: bool) -> bool:
     """An impact ellipse an alert may rest on: made in ballistic flight, reaching the ground,
     no longer than the rule set allows, from a track old enough (seconds since its first
-    confirmed update)."""
+    confirmed update) and, unless the rule set allows it, not unresolved from another."""
     return (
         e is not None
+        and (rules.use_unresolved_tracks or not unresolved)
         and e.reached
         and e.basis in ("", "ballistic flight")
         and e.semi_major_km <= rules.max_ellipse_km
@@ -221,7 +231,7 @@ def judge_update(
     :func:`judge` for a node judging its tracks as they go. ``flown`` is the (lat, lon) path
     tracked so far; the ground track adds the path predicted from ``record``; ``track_age_s``
     is the time since the track's first confirmed update."""
-    if record.impact is None or not _firm(record.impact, track_age_s, rules):
+    if record.impact is None or not _firm(record.impact, track_age_s, rules, record.unresolved):
         return []  # no firm ballistic prediction yet: no basis for either rule
     (path,) = predicted_paths([record], np.array([time_s]))
     ellipse = np.column_stack(ellipse_points(record.impact))

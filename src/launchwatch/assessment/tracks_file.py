@@ -52,6 +52,7 @@ class TrackRecord(msgspec.Struct):
     ballistic_coefficient_kg_m2: float | None = None
     launch: Ellipse | None = None
     impact: Ellipse | None = None
+    unresolved: bool = False
 
 
 class AlertRecord(msgspec.Struct):

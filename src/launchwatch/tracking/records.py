@@ -77,6 +77,7 @@ def track_record(u: TrackUpdate) -> dict[str, Any]:
         "impact": None,
         "sensors": list(u.sensors),
         "updates": u.updates,
+        "unresolved": u.unresolved,
     }
     if u.launch is not None:
         out["launch"] = {**_ellipse(u.launch), "basis": "ballistic back-propagation"}
