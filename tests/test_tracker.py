@@ -361,7 +361,7 @@ def test_tracks_in_one_resolution_cell_widen_and_are_marked_unresolved(hold_s):
                 Pw[:3, :3] - P0[row, m, :3, :3], 0.25 * np.outer(d[:3], d[:3]), atol=0.5
             )
             assert d @ np.linalg.solve(Pw, d) < 4.0
-    # the objects come apart (T2 moved 5 km up the line of sight); one second on, a detection
+    # the objects come apart (T2 moved 5 km nearer the radar); one second on, a detection
     # of T1 alone: T1 takes it, marked unresolved only within the hold
     tracker._x[1, :, :3] -= 5e3 * (x[1, 0, :3] - s) / np.linalg.norm(x[1, 0, :3] - s)
     t1 = 1.0
