@@ -181,10 +181,8 @@ def _firmest(
     for hi in steps:
         best, best_km = -1, math.inf
         for i in range(lo, hi + 1):
-            e = records[i].impact
-            age = times[i] - born[records[i].track]
-            firm = _firm(e, age, rules, records[i].unresolved)
-            if e is not None and firm and e.semi_major_km < best_km:
+            e = _firm(records[i], times[i] - born[records[i].track], rules)
+            if e is not None and e.semi_major_km < best_km:
                 best, best_km = i, e.semi_major_km
         if best >= 0:
             out.append(best)
@@ -210,18 +208,21 @@ def _regions(points: FloatArray, owner: npt.NDArray[np.intp]) -> list[str]:
     return sorted(set(found))
 
 
-def _firm(e: Ellipse | None, track_age_s: float, rules: RuleSet, unresolved: bool) -> bool:
-    """An impact ellipse an alert may rest on: made in ballistic flight, reaching the ground,
-    no longer than the rule set allows, from a track old enough (seconds since its first
-    confirmed update) and, unless the rule set allows it, not unresolved from another."""
-    return (
+def _firm(record: TrackRecord, track_age_s: float, rules: RuleSet) -> Ellipse | None:
+    """The record's impact ellipse if an alert may rest on it (else None): made in ballistic
+    flight, reaching the ground, no longer than the rule set allows, from a track old enough
+    (seconds since its first confirmed update) and, unless the rule set allows it, not
+    unresolved from another."""
+    e = record.impact
+    firm = (
         e is not None
-        and (rules.use_unresolved_tracks or not unresolved)
+        and (rules.use_unresolved_tracks or not record.unresolved)
         and e.reached
         and e.basis in ("", "ballistic flight")
         and e.semi_major_km <= rules.max_ellipse_km
         and track_age_s >= rules.min_track_age_s
     )
+    return e if firm else None
 
 
 def judge_update(
@@ -231,10 +232,11 @@ def judge_update(
     :func:`judge` for a node judging its tracks as they go. ``flown`` is the (lat, lon) path
     tracked so far; the ground track adds the path predicted from ``record``; ``track_age_s``
     is the time since the track's first confirmed update."""
-    if record.impact is None or not _firm(record.impact, track_age_s, rules, record.unresolved):
+    impact = _firm(record, track_age_s, rules)
+    if impact is None:
         return []  # no firm ballistic prediction yet: no basis for either rule
     (path,) = predicted_paths([record], np.array([time_s]))
-    ellipse = np.column_stack(ellipse_points(record.impact))
+    ellipse = np.column_stack(ellipse_points(impact))
     track = np.vstack([flown.reshape(-1, 2), path])
     everything = np.vstack([track, ellipse])
     kind, owner, _ = zone_codes(everything[:, 0], everything[:, 1])

@@ -441,12 +441,14 @@ class Tracker:
         other track lies within 2σ of it: P += ¼ d dᵀ, where d is their difference, applied to
         each model while dᵀ P⁻¹ d > 4 (then dᵀ (P + ¼ d dᵀ)⁻¹ d < 4)."""
         for a, b in sorted(pairs):
+            rows = (int(see[a]), int(see[b]))
+            for row in rows:
+                self.tracks[row].shared_cell_time = t
+            if not self.config.widen_unresolved:
+                continue
             d = xc[a, :6] - xc[b, :6]
             widen = 0.25 * np.outer(d, d)
-            for row in (int(see[a]), int(see[b])):
-                self.tracks[row].shared_cell_time = t
-                if not self.config.widen_unresolved:
-                    continue
+            for row in rows:
                 for m in range(K):
                     if d @ np.linalg.solve(self._P[row, m, :6, :6], d) > 4.0:
                         self._P[row, m, :6, :6] += widen
