@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import gc
 import random
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import socket_leaks
 from launchwatch.sharing.bus import Bus
 from launchwatch.sharing.embedded_bus import EmbeddedBus
 from launchwatch.sharing.keys import load_private_key, load_trusted_keys, new_key
@@ -26,23 +26,12 @@ from link_proxy import LinkProxy
 
 PARTNERS = ("ROK", "JPN", "USA")
 
-# nats-py 2.16 reuses its TcpTransport when a (re)connection attempt reaches a server that is
-# starting, stopping or dying: the new connection's StreamWriter replaces the old one without
-# closing it (nats/aio/client.py, _connect_to_server), and the garbage collector later warns
-# about the old socket, in whichever test happens to be running. Modules that talk to NATS use
-# this marker (only those socket and transport warnings are ignored; every other warning stays
-# an error) and ``collect_leaks`` (garbage collected as each test tears down, so that a leak is
-# reported, and ignored, in the test that made it).
-NATS_PY_LEAK = pytest.mark.filterwarnings(
-    r"ignore:Exception ignored in. <(socket\.socket|function (StreamWriter|_SelectorTransport)"
-    r"\.__del__):pytest.PytestUnraisableExceptionWarning"
-)
-
 
 @pytest.fixture(autouse=True)
 def collect_leaks() -> Iterator[None]:
+    """Each test's leaked sockets are collected as it tears down (socket_leaks)."""
     yield
-    gc.collect()
+    socket_leaks.collect()
 
 
 T0 = dt.datetime(2025, 1, 6, 3, 1, 0, tzinfo=dt.UTC).timestamp()
@@ -194,7 +183,7 @@ async def network(
         await net.close()
         for s in net.servers:
             s.stop()
-        gc.collect()  # sockets a client library leaked are reported here, inside the test
+        socket_leaks.collect()  # what nats-py leaked, inside the test
 
 
 async def share_through_kills(

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from cli_run import assert_bad_input, run_cli
-from sharing_net import NATS_PY_LEAK, collect_leaks  # noqa: F401 - the autouse fixture
+from sharing_net import collect_leaks  # noqa: F401 - the autouse fixture
+from socket_leaks import NATS_PY_LEAK
 
 MINI = Path(__file__).parent / "data" / "mini.toml"
-pytestmark = NATS_PY_LEAK  # see sharing_net
+pytestmark = NATS_PY_LEAK  # see socket_leaks
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ import pytest
 from launchwatch.sharing.bundles import encode_bundle
 from launchwatch.sharing.messages import AlertReport, TrackReport
 from sharing_net import (
-    NATS_PY_LEAK,
     PARTNERS,
     T0,
     collect_leaks,  # noqa: F401 - the autouse fixture
@@ -20,9 +19,10 @@ from sharing_net import (
     sequences_by_stream,
     track_report,
 )
+from socket_leaks import NATS_PY_LEAK
 
 BUSES = ["memory", "nats"]
-pytestmark = NATS_PY_LEAK  # see sharing_net
+pytestmark = NATS_PY_LEAK  # see socket_leaks
 
 
 @pytest.mark.parametrize("kind", BUSES)

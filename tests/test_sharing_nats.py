@@ -15,7 +15,6 @@ import pytest
 from launchwatch.sharing.bus import BusUnavailableError, subject_for
 from launchwatch.sharing.nats_bus import NatsBus, connect_nats
 from sharing_net import (
-    NATS_PY_LEAK,
     PARTNERS,
     T0,
     collect_leaks,  # noqa: F401 - the autouse fixture
@@ -24,8 +23,9 @@ from sharing_net import (
     share_through_kills,
     track_report,
 )
+from socket_leaks import NATS_PY_LEAK
 
-pytestmark = NATS_PY_LEAK  # see sharing_net
+pytestmark = NATS_PY_LEAK  # see socket_leaks
 
 
 def test_a_partner_can_neither_speak_for_another_nor_read_its_mail(tmp_path: Path) -> None:
