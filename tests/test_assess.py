@@ -270,41 +270,46 @@ def test_claims_that_disagree_with_the_measurement_are_said(run_2025, tmp_path):
     rec.close()
 
 
+def impact_history(track, start, n, lat, lon, unresolved=False):  # type: ignore[no-untyped-def]
+    """A ballistic track's n records a second apart from ``start``, each predicting a fall at
+    (lat, lon) with a 30 × 5 km ellipse."""
+    from launchwatch.assessment.tracks_file import Ellipse, TrackHistory, TrackRecord
+    from launchwatch.measurements import format_time
+
+    times = start + np.arange(n, dtype=float)
+    r = earth.geodetic_to_ecef(41.0, 134.0, 80e3)
+    impact = Ellipse(lat, lon, format_time(start + 200.0), 5.0, 30.0, 5.0, 70.0)
+    records = [
+        TrackRecord(
+            format_time(t),
+            track,
+            41.0,
+            134.0,
+            80e3,
+            list(map(float, r)),
+            [1500.0, 1500.0, 0.0],
+            np.eye(6).tolist(),
+            "ballistic",
+            2100.0,
+            50.0,
+            ["X"],
+            impact=impact,
+            unresolved=unresolved,
+        )
+        for t in times
+    ]
+    return TrackHistory(track, records, times)
+
+
 def test_a_young_or_unresolved_tracks_prediction_is_no_basis_for_an_alert():
     """The same impact prediction on Hokkaido raises J-Alert's "may land" rule only once its
     track has been confirmed for the rule set's min_track_age_s (15 s): a new track's first
     predictions are still settling. The older track's prediction in the open sea raises none."""
     from launchwatch.assessment.alert_rules import judge, rules_of
     from launchwatch.assessment.events import FlyingObject
-    from launchwatch.assessment.tracks_file import Ellipse, TrackHistory, TrackRecord
-    from launchwatch.measurements import format_time
 
     t0 = parse_time("2025-01-06T03:03:00Z")
-
-    def history(track, start, n, lat, lon, unresolved=False):
-        times = start + np.arange(n, dtype=float)
-        r = earth.geodetic_to_ecef(41.0, 134.0, 80e3)
-        impact = Ellipse(lat, lon, format_time(start + 200.0), 5.0, 30.0, 5.0, 70.0)
-        records = [
-            TrackRecord(
-                format_time(t),
-                track,
-                41.0,
-                134.0,
-                80e3,
-                list(map(float, r)),
-                [1500.0, 1500.0, 0.0],
-                np.eye(6).tolist(),
-                "ballistic",
-                2100.0,
-                50.0,
-                ["X"],
-                impact=impact,
-                unresolved=unresolved,
-            )
-            for t in times
-        ]
-        return TrackHistory(track, records, times)
+    history = impact_history
 
     # the missile's first track (predicting a fall in the open sea) ends as a new one starts
     sea = history("T1", t0, 30, 41.5, 136.0)
@@ -336,3 +341,25 @@ def test_a_young_or_unresolved_tracks_prediction_is_no_basis_for_an_alert():
     assert not may_land(sea, shared).fired
     allowed = msgspec.structs.replace(rules, use_unresolved_tracks=True)
     assert may_land(sea, shared, rules=allowed).fired
+
+
+def test_an_alert_that_stops_holding_still_names_the_regions_it_was_raised_for():
+    """A track predicts a fall on Hokkaido for its first 30 s, then (firmer) in the open sea:
+    J-Alert's "may land" rule held from 16 s (the track old enough) until then, and the decision
+    names Hokkaido, the prefecture it held for, not the empty set of the last decision (as a
+    seeded 2025 run did: a fall 93 km from Okushiri, touched by the 97 km ellipse of 4 s after
+    burnout)."""
+    from launchwatch.assessment.alert_rules import judge, rules_of
+    from launchwatch.assessment.events import FlyingObject
+    from launchwatch.assessment.tracks_file import TrackHistory
+
+    t0 = parse_time("2025-01-06T03:03:00Z")
+    near = impact_history("T1", t0, 30, 43.06, 141.35)  # Sapporo
+    far = impact_history("T1", t0 + 30.0, 30, 41.5, 136.0)
+    track = TrackHistory("T1", near.records + far.records, np.concatenate([near.times, far.times]))
+    rules = rules_of("JPN")
+    assert rules is not None
+    (d,) = [d for d in judge(FlyingObject([track]), [rules]) if d.rule == "may-land-in-japan"]
+    assert d.fired
+    assert d.first_possible_time == pytest.approx(t0 + 16.0)
+    assert d.regions == ["Hokkaido"]

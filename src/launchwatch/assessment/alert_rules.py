@@ -30,7 +30,10 @@ ellipse is the chosen update's 95 % ellipse (its centre, 16 points on its edge a
 in); the ground track is the path tracked so far plus the path predicted from that update to
 the ground (in vacuum, every 2 s). The first update at which a rule holds is the time the
 alert could first have been issued, so alert latency can be measured against launch; the
-regions are those under the ground track or in the ellipse at the last decision.
+regions are those under the ground track or in the ellipse at the last decision at which the
+rule held (it may have stopped holding since: a fall near Okushiri, 93 km off, touched its
+territorial sea with the 97 km ellipse of 4 s after burnout, and not once it shrank to 31 km
+6 s later).
 """
 
 from __future__ import annotations
@@ -291,9 +294,12 @@ def judge(obj: FlyingObject, rule_sets: list[RuleSet]) -> list[AlertDecision]:
                 else:
                     idx = np.arange(ell_sl[k].start, ell_sl[k].stop)
                 inside = idx[hit[idx]]
-                if inside.size and first is None:
-                    first = float(times[i])
-                final = inside
+                if inside.size:
+                    # the regions it named when it last held: a fired alert always names
+                    # some, even when later, firmer predictions no longer touch the zone
+                    final = inside
+                    if first is None:
+                        first = float(times[i])
             regions: list[str] = []
             if rule.action == "alert-regions" and final.size:
                 regions = _regions(everything[final], owner[final])
