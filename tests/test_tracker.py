@@ -284,6 +284,7 @@ def _two_confirmed_tracks(tracker, spec, gap_m):
     tracker._updates = np.full(2, 10, dtype=np.int64)
     tracker._chances = np.full(2, 0b11111, dtype=np.int64)
     tracker._confirmed = np.ones(2, dtype=np.bool_)
+    tracker._nis = np.ones(2)
     return s[0], R, x
 
 
@@ -374,3 +375,31 @@ def test_tracks_in_one_resolution_cell_widen_and_are_marked_unresolved(hold_s):
     assert plain.process([_detection(middle, x[0, 0, 3:6], s, R, dt)]) == []
     assert plain.tracks[0].shared_cell_time == dt
     np.testing.assert_allclose(plain._P[:, :, :3, :3], P0[:, :, :3, :3], atol=0.1)
+
+
+def test_a_track_whose_innovations_stay_too_large_has_its_covariance_scaled():
+    """With innovation_scaling at 1.5, a track fed detections 3σ (of the range innovation)
+    beyond its predicted position scan after scan (it follows something its model does not
+    describe) has its covariance scaled up, and ends wider than the same track fed detections
+    on its prediction, which is never scaled."""
+    scen = load_scenario(MINI)
+    spec = next(s for s in scen.sensors if s.id == "R1")
+    scalings, spread = [], []
+    for offset_sigma in (0.0, 3.0):
+        tracker = Tracker([spec], scen.epoch_s, TrackerConfig(innovation_scaling=1.5))
+        s, R, _ = _two_confirmed_tracks(tracker, spec, 2000.0)
+        for k in range(1, 11):
+            t = 0.5 * k
+            _, xc, Pc = tracker.estimates(t)
+            p, v = xc[0, :3], xc[0, 3:6]
+            los = (p - s) / np.linalg.norm(p - s)
+            sigma_range = np.sqrt(los @ Pc[0, :3, :3] @ los + spec.sigma_range_m**2)
+            tracker.process([_detection(p + offset_sigma * sigma_range * los, v, s, R, t)])
+        assert len(tracker.tracks) == 2
+        np.testing.assert_array_equal(tracker._updates, [20, 10])  # T1 took every detection
+        scalings.append(tracker.stats.covariance_scalings)
+        _, _, Pc = tracker.estimates(5.0)
+        spread.append(float(np.trace(Pc[0, :3, :3])))
+    assert scalings[0] == 0
+    assert scalings[1] >= 1
+    assert spread[1] > 1.5 * spread[0]
