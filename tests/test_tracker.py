@@ -403,3 +403,5 @@ def test_a_track_whose_innovations_stay_too_large_has_its_covariance_scaled():
     assert scalings[0] == 0
     assert scalings[1] >= 1
     assert spread[1] > 1.5 * spread[0]
+    with pytest.raises(ValueError, match="innovation_memory"):
+        Tracker([spec], scen.epoch_s, TrackerConfig(innovation_scaling=1.5, innovation_memory=1.0))

@@ -203,6 +203,8 @@ class Tracker:
         """The running mean of each track's radar NIS per degree of freedom (innovation_scaling)."""
         if not 1 <= config.confirm_hits <= config.confirm_window <= 62:
             raise ValueError("confirm_hits and confirm_window: need 1 ≤ hits ≤ window ≤ 62")
+        if not (config.innovation_scaling >= 0.0 and 0.0 <= config.innovation_memory < 1.0):
+            raise ValueError("innovation_scaling ≥ 0 (0: off) and 0 ≤ innovation_memory < 1")
         self._window = (1 << config.confirm_window) - 1
         # tracks started in the current scan (they join the arrays after it)
         self._born: list[tuple[list[Track], FloatArray, FloatArray, FloatArray, float]] = []
