@@ -23,11 +23,13 @@ import sys
 
 import pytest
 
+_LEAKY = ("StreamWriter", "_SelectorTransport")
+"""The classes whose ``__del__`` warns about a leaked socket (beside the socket's own)."""
+_LEAKED_DEL = {f"{c}.__del__" for c in _LEAKY}
 NATS_PY_LEAK = pytest.mark.filterwarnings(
-    r"ignore:Exception ignored in. <(socket\.socket|function (StreamWriter|_SelectorTransport)"
+    rf"ignore:Exception ignored in. <(socket\.socket|function ({'|'.join(_LEAKY)})"
     r"\.__del__):pytest.PytestUnraisableExceptionWarning"
 )
-_LEAKED_DEL = {"StreamWriter.__del__", "_SelectorTransport.__del__"}
 
 
 def is_socket_leak(u: sys.UnraisableHookArgs) -> bool:

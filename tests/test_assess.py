@@ -309,10 +309,9 @@ def test_a_young_or_unresolved_tracks_prediction_is_no_basis_for_an_alert():
     from launchwatch.assessment.events import FlyingObject
 
     t0 = parse_time("2025-01-06T03:03:00Z")
-    history = impact_history
 
     # the missile's first track (predicting a fall in the open sea) ends as a new one starts
-    sea = history("T1", t0, 30, 41.5, 136.0)
+    sea = impact_history("T1", t0, 30, 41.5, 136.0)
     rules = rules_of("JPN")
     assert rules is not None
     assert rules.min_track_age_s == 15.0
@@ -324,11 +323,11 @@ def test_a_young_or_unresolved_tracks_prediction_is_no_basis_for_an_alert():
         return d
 
     assert not may_land(sea).fired
-    hokkaido = history("T2", t0 + 30.0, 30, 43.06, 141.35)  # Sapporo
+    hokkaido = impact_history("T2", t0 + 30.0, 30, 43.06, 141.35)  # Sapporo
     d = may_land(sea, hokkaido)
     assert d.fired
     assert d.first_possible_time == pytest.approx(t0 + 30.0 + 16.0)  # the first 2 s step ≥ 15 s
-    young = history("T3", t0 + 30.0, 14, 43.06, 141.35)  # gone after 14 s
+    young = impact_history("T3", t0 + 30.0, 14, 43.06, 141.35)  # gone after 14 s
     assert not may_land(sea, young).fired
     # without the age limit the young track's first prediction would have raised it
     no_limit = msgspec.structs.replace(rules, min_track_age_s=0.0)
@@ -337,7 +336,7 @@ def test_a_young_or_unresolved_tracks_prediction_is_no_basis_for_an_alert():
     assert d.first_possible_time == pytest.approx(t0 + 30.0, abs=2.0)
     # nor does a track the tracker marks unresolved (in one radar cell with another track: it
     # may be following the spent stage, or the mean of the two), unless the rule set allows it
-    shared = history("T4", t0 + 30.0, 30, 43.06, 141.35, unresolved=True)
+    shared = impact_history("T4", t0 + 30.0, 30, 43.06, 141.35, unresolved=True)
     assert not may_land(sea, shared).fired
     allowed = msgspec.structs.replace(rules, use_unresolved_tracks=True)
     assert may_land(sea, shared, rules=allowed).fired

@@ -405,9 +405,9 @@ class Tracker:
                 # objects the sensor did not resolve), not missed
                 counted = ~inside.any(axis=1) | hit
                 self._chance(see[counted], hit[counted])
-                if rows.size and self.config.innovation_scaling > 0.0:
-                    self._scale_on_innovations(see[rows], d2[rows, cols] / mdim)
                 if rows.size:
+                    if self.config.innovation_scaling > 0.0:
+                        self._scale_on_innovations(see[rows], d2[rows, cols] / mdim)
                     updates = self._update_radar(
                         see[rows], cols, z, Rm, s, sv, R, with_rate, spec, t
                     )
