@@ -257,9 +257,10 @@ def test_assignment_shortcut_agrees_with_linear_sum_assignment() -> None:
     assert 30 < contested < 270  # both paths were taken
 
 
-def _two_confirmed_tracks(tracker, spec, gap_m):
-    """Two confirmed tracks 60 km up above the radar's sector, climbing at 2 km/s, gap_m apart
-    along the radar's line of sight; returns the radar's position and the tracks' states."""
+def _two_confirmed_tracks(tracker, spec, gap_m, vertical_m_s=2000.0):
+    """Two confirmed tracks 60 km up above the radar's sector, climbing at 2 km/s (or moving
+    vertically at vertical_m_s), gap_m apart along the radar's line of sight; returns the
+    radar's position and the tracks' states."""
     from launchwatch.sensors import sensor_position
     from launchwatch.tracking.tracker import D, K, Track
 
@@ -272,7 +273,7 @@ def _two_confirmed_tracks(tracker, spec, gap_m):
     x = np.zeros((2, K, D))
     for i, r in enumerate((rng, rng + gap_m)):
         x[i, :, :3] = s[0] + r * los
-        x[i, :, 3:6] = 2000.0 * up
+        x[i, :, 3:6] = vertical_m_s * up
         x[i, :, 6] = -1.5  # a drag measured on the way up
     P = np.tile(np.diag([30.0**2] * 3 + [5.0**2] * 3 + [0.1**2, 1e-6]), (2, K, 1, 1))
     tracker.tracks = [Track("T1", 0.0, confirmed=True), Track("T2", 0.0, confirmed=True)]
@@ -310,7 +311,8 @@ def test_a_detection_of_two_unresolved_tracks_updates_neither(gap_m):
     """A radar's one detection where it cannot tell two confirmed tracks apart (within its
     150 m in range and 0.3° in angle) is the mean of their objects: neither track takes it,
     neither counts a miss, no track starts from it, and the climbing tracks go back to the
-    prior on ln κ. Two tracks 2 km apart in range are resolved: the nearer takes it."""
+    prior on ln κ. Two tracks 2 km apart in range are resolved: the nearer takes it, and
+    (climbing) learns no drag from it; the other keeps the drag it had."""
     scen = load_scenario(MINI)
     spec = next(s for s in scen.sensors if s.id == "R1")
     assert spec.resolution_range_m == 150.0
@@ -332,7 +334,33 @@ def test_a_detection_of_two_unresolved_tracks_updates_neither(gap_m):
         assert [u.track for u in updates] == ["T1"]
         np.testing.assert_array_equal(tracker._misses, [0, 1])  # T2's gate held nothing
         np.testing.assert_array_equal(tracker._updates, [11, 10])
-        np.testing.assert_allclose(tracker._x[:, :, 6], -1.5, atol=0.05)
+        assert np.einsum("kj,kj->k", x[0, :, :3], x[0, :, 3:6]).min() > 0.0  # climbing
+        np.testing.assert_array_equal(tracker._x[0, :, 6], 0.0)
+        np.testing.assert_allclose(tracker._P[0, :, 6, 6], 1.0)
+        np.testing.assert_allclose(tracker._x[1, :, 6], -1.5, atol=0.05)
+
+
+@pytest.mark.parametrize("vertical_m_s", [2000.0, -2000.0])
+def test_a_climbing_track_learns_no_drag(vertical_m_s):
+    """A track that takes a detection while climbing goes back to the prior on ln κ (a spent
+    stage beside the missile may have slowed the detections); coming down it keeps and
+    refines the drag it measured (here ln κ = -1.5 ± 0.1)."""
+    scen = load_scenario(MINI)
+    spec = next(s for s in scen.sensors if s.id == "R1")
+    tracker = Tracker([spec], scen.epoch_s)
+    s, R, x = _two_confirmed_tracks(tracker, spec, 2000.0, vertical_m_s)
+    dt = 0.01
+    target = x[0, 0, :3] + dt * x[0, 0, 3:6]
+    assert [u.track for u in tracker.process([_detection(target, x[0, 0, 3:6], s, R, dt)])] == [
+        "T1"
+    ]
+    if vertical_m_s > 0.0:
+        np.testing.assert_array_equal(tracker._x[0, :, 6], 0.0)
+        np.testing.assert_allclose(tracker._P[0, :, 6, 6], 1.0)
+        np.testing.assert_array_equal(tracker._P[0, :, 6, :6], 0.0)
+    else:
+        np.testing.assert_allclose(tracker._x[0, :, 6], -1.5, atol=0.05)
+        assert tracker._P[0, :, 6, 6].max() <= 0.1**2 + 1e-6
 
 
 @pytest.mark.parametrize("hold_s", [10.0, 0.5])
