@@ -28,6 +28,7 @@ from launchwatch.evaluate import evaluate_run
 
 ROOT = Path(__file__).parents[1]
 BASE = ROOT / "scenarios" / "2025-01-06-hypersonic-irbm.toml"
+NEES_BANDS: list[tuple[float, float]] = [(0.0, 30.0), (30.0, 60.0), (60.0, float("inf"))]
 
 
 def scenario_text(base: Path, seed: int, beta: float, keep_stages: bool) -> str:
@@ -72,10 +73,17 @@ def one_run(
         capture_output=True,
     )
     ev = evaluate_run(tmp, tmp / "tracks.jsonl")
-    rows = [r for r in ev.series["records"] if "inside" in r and r["object"] == "M1"]
+    records = ev.series["records"]
+    rows = [r for r in records if "inside" in r and r["object"] == "M1"]
+    nees = [
+        (r["since_burnout"], r["nees"])
+        for r in records
+        if r.get("object") == "M1" and r.get("ballistic") and np.isfinite(r.get("nees", np.nan))
+    ]
     return {
         "summary": ev.summary,
         "impact": [(r["since_burnout"], r["inside"], r["impact_err_km"]) for r in rows],
+        "nees": nees,
     }
 
 
@@ -141,6 +149,17 @@ def main() -> None:
         f"90th percentile {np.percentile(ratios, 90):.2f}"
     )
     print(f"NEES (6 dof) in ballistic flight, mean over runs: {np.mean(nees_b):.2f} (ideal 6)")
+    # where an unresolved stage leaves its mark: the missile's tracks by time since burnout
+    parts = []
+    for start, end in NEES_BANDS:
+        band = [
+            np.mean(v) for r in results if (v := [n for sb, n in r["nees"] if start <= sb < end])
+        ]
+        if band:
+            upper = f"{end:.0f}" if np.isfinite(end) else ""
+            parts.append(f"{start:.0f}-{upper} s {np.mean(band):.1f}")
+    print("NEES (6 dof) of the missile's tracks by time since burnout, mean over runs:")
+    print("    " + ", ".join(parts))
     print(f"track breaks per missile: mean {np.mean(breaks):.2f}")
     if args.json:
         Path(args.json).write_text(json.dumps(results, default=float))
