@@ -78,13 +78,19 @@ def one_run(
     nees = [
         (r["since_burnout"], r["nees"])
         for r in records
-        if r.get("object") == "M1" and r.get("ballistic") and np.isfinite(r.get("nees", np.nan))
+        if r["object"] == "M1" and r["ballistic"] and np.isfinite(r["nees"])
     ]
     return {
         "summary": ev.summary,
         "impact": [(r["since_burnout"], r["inside"], r["impact_err_km"]) for r in rows],
         "nees": nees,
     }
+
+
+def _band_means(series: list[list[tuple[float, float]]], lo: float, hi: float) -> list[float]:
+    """Each run's mean of the values whose time since burnout lies in [lo, hi), for the runs
+    with any there (so each run weighs the same)."""
+    return [float(np.mean(v)) for run in series if (v := [y for t, y in run if lo <= t < hi])]
 
 
 def main() -> None:
@@ -123,13 +129,8 @@ def main() -> None:
         f"(each run weighted equally):"
     )
     for lo, hi in bins:
-        per_run = []
-        errs = []
-        for r in results:
-            inside = [x[1] for x in r["impact"] if lo <= x[0] < hi]
-            if inside:
-                per_run.append(np.mean(inside))
-                errs += [x[2] for x in r["impact"] if lo <= x[0] < hi]
+        per_run = _band_means([[(x[0], x[1]) for x in r["impact"]] for r in results], lo, hi)
+        errs = [x[2] for r in results for x in r["impact"] if lo <= x[0] < hi]
         if per_run:
             print(
                 f"  {lo:3d}-{hi:3d} s: coverage {np.mean(per_run):6.3f} "
@@ -152,9 +153,7 @@ def main() -> None:
     # where an unresolved stage leaves its mark: the missile's tracks by time since burnout
     parts = []
     for start, end in NEES_BANDS:
-        band = [
-            np.mean(v) for r in results if (v := [n for sb, n in r["nees"] if start <= sb < end])
-        ]
+        band = _band_means([r["nees"] for r in results], start, end)
         if band:
             upper = f"{end:.0f}" if np.isfinite(end) else ""
             parts.append(f"{start:.0f}-{upper} s {np.mean(band):.1f}")
