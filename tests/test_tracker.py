@@ -286,6 +286,9 @@ def _two_confirmed_tracks(tracker, spec, gap_m, vertical_m_s=2000.0):
     tracker._chances = np.full(2, 0b11111, dtype=np.int64)
     tracker._confirmed = np.ones(2, dtype=np.bool_)
     tracker._nis = np.ones(2)
+    tracker._burnout = np.full(2, np.nan)
+    tracker._boosted = np.zeros(2, dtype=np.bool_)
+    tracker._half = np.zeros((2, 3))
     return s[0], R, x
 
 
@@ -435,3 +438,41 @@ def test_a_track_whose_innovations_stay_too_large_has_its_covariance_scaled():
     assert spread[1] > 1.5 * spread[0]
     with pytest.raises(ValueError, match="innovation_memory"):
         Tracker([spec], scen.epoch_s, TrackerConfig(innovation_scaling=1.5, innovation_memory=1.0))
+
+
+def test_a_track_past_burnout_keeps_the_unresolved_pair_s_half_separation():
+    """With stage_release_m_s, a track booked as past its burnout (boost, then ballistic)
+    keeps after a radar update at least the variance along its velocity of the nominal
+    half-separation from a released stage while the radar could not resolve the pair; when the
+    separation is one the radar resolves (10 km, 3.4 km in range), the update shrinks it as
+    usual."""
+    scen = load_scenario(MINI)
+    spec = next(s for s in scen.sensors if s.id == "R1")
+    along_sigma = []
+    for half_m in (100.0, 5000.0):
+        tracker = Tracker([spec], scen.epoch_s, TrackerConfig(stage_release_m_s=3.0))
+        s, R, _ = _two_confirmed_tracks(tracker, spec, 2000.0)
+        rows = np.array([0])
+        tracker._mu[0] = [1.0, 0.0, 0.0]
+        tracker._burnouts(rows, -20.0)
+        assert tracker._boosted[0]
+        assert np.isnan(tracker._burnout[0])
+        tracker._mu[0] = [0.0, 1.0, 0.0]
+        tracker._burnouts(rows, -19.0)
+        assert tracker._burnout[0] == -19.0
+        np.testing.assert_allclose(tracker._half[0], [0.0, 1.5, -19.0])
+        tracker._half[0] = [half_m, 5.0, 0.0]
+        _, xc, _ = tracker.estimates(0.5)
+        (update,) = tracker.process([_detection(xc[0, :3], xc[0, 3:6], s, R, 0.5)])
+        assert update.track == "T1"
+        u = xc[0, 3:6] / np.linalg.norm(xc[0, 3:6])
+        pos, vel, _ = tracker._half[0]
+        assert half_m < pos < half_m + 5.0  # 0.5 s at ≥ 5 m/s, and the stage's drag
+        assert vel > 5.0
+        along_sigma.append(float(np.sqrt(u @ update.P[:3, :3] @ u)))
+        if half_m == 100.0:
+            for k in range(tracker._P.shape[1]):
+                assert u @ tracker._P[0, k, :3, :3] @ u >= pos**2 * (1 - 1e-9)
+                assert u @ tracker._P[0, k, 3:6, 3:6] @ u >= vel**2 * (1 - 1e-9)
+    assert along_sigma[0] >= 100.0
+    assert along_sigma[1] < 30.0  # resolved: the update tightens it below its 30 m prior

@@ -38,6 +38,7 @@ from scipy.optimize import linear_sum_assignment
 from scipy.stats import chi2
 
 from launchwatch import earth
+from launchwatch.flight import pointwise
 from launchwatch.scenario import SensorSpec
 from launchwatch.sensors import sector_width_deg, sensor_position
 from launchwatch.tracking import imm, imm_ekf
@@ -89,6 +90,15 @@ class TrackerConfig:
     track between a stage and a debris fragment, widened, goes on taking both."""
     innovation_memory: float = 0.7
     """The running mean's weight on the past per update (about 6 updates)."""
+    stage_release_m_s: float = 0.0
+    """The speed (m/s) at which a spent stage may be pushed back from the missile at burnout,
+    or 0 (the default) for no such consider term. When more than 0, a track seen under thrust
+    and then in ballistic flight keeps, while a radar could not resolve such a pair, at least
+    the variance along its velocity of the pair's nominal half-separation (pushed apart at
+    this speed, then by the stage's drag at ``stage_beta_kg_m2``): its detections may be the
+    pair's mean, and no number of them tells where the missile is within the pair."""
+    stage_beta_kg_m2: float = 1500.0
+    """The nominal ballistic coefficient of a spent stage (for stage_release_m_s)."""
     unresolved_hold_s: float = 10.0
     """A track's updates are marked unresolved until this long after the last detection it
     could not take for sharing a resolution cell with another track."""
@@ -199,6 +209,12 @@ class Tracker:
         self._updates = np.zeros(0, dtype=np.int64)
         self._chances = np.zeros(0, dtype=np.int64)
         self._confirmed = np.zeros(0, dtype=np.bool_)
+        self._burnout = np.zeros(0)
+        """When each track left boost for ballistic flight (NaN: not seen to)."""
+        self._boosted = np.zeros(0, dtype=np.bool_)
+        self._half = np.zeros((0, 3))
+        """Each track's nominal half-separation from a released stage: along-track distance
+        (m), speed (m/s), and the time they refer to (stage_release_m_s)."""
         self._nis = np.zeros(0)
         """The running mean of each track's radar NIS per degree of freedom (innovation_scaling)."""
         if not 1 <= config.confirm_hits <= config.confirm_window <= 62:
@@ -501,6 +517,49 @@ class Tracker:
         self._P[rows, :, :, 6] = 0.0
         self._P[rows, :, 6, 6] = self.config.initial_log_kappa_sigma**2
 
+    def _consider_pair(self, rows: IntArray, spec: SensorSpec, s: FloatArray, t: float) -> None:
+        """TrackerConfig.stage_release_m_s: the updated track rows past their burnout keep at
+        least the variance along their velocity of the pair's nominal half-separation, where
+        this radar could not resolve the pair (a consider parameter, as in a Schmidt-Kalman
+        filter, kept as a floor)."""
+        rows = rows[np.isfinite(self._burnout[rows])]
+        if not rows.size:
+            return
+        xc, _ = imm_ekf.combine(self._x, self._P, self._mu, rows)
+        half = self._half[rows]
+        dt = np.maximum(t - half[:, 2], 0.0)
+        speed = np.linalg.norm(xc[:, 3:6], axis=1)
+        rho = np.array([pointwise.density(pointwise.altitude(r)) for r in xc[:, :3]])
+        accel = rho * speed**2 / (2.0 * self.config.stage_beta_kg_m2)
+        half[:, 1] += 0.5 * accel * dt
+        half[:, 0] += half[:, 1] * dt
+        half[:, 2] = t
+        self._half[rows] = half
+        u = xc[:, 3:6] / speed[:, None]
+        rel = xc[:, :3] - s
+        rng = np.linalg.norm(rel, axis=1)
+        along = np.abs(np.einsum("ij,ij->i", u, rel)) / rng
+        sep = 2.0 * half[:, 0]
+        across = sep * np.sqrt(np.maximum(1.0 - along**2, 0.0)) / rng
+        merged = (sep * along < spec.resolution_range_m) & (
+            across < math.radians(spec.resolution_angle_deg)
+        )
+        for j in np.flatnonzero(merged).tolist():
+            i, uu = int(rows[j]), np.outer(u[j], u[j])
+            for lo, sigma in ((0, half[j, 0]), (3, half[j, 1])):
+                block = self._P[i, :, lo : lo + 3, lo : lo + 3]
+                var = np.einsum("a,kab,b->k", u[j], block, u[j])
+                block += np.maximum(sigma**2 - var, 0.0)[:, None, None] * uu
+
+    def _burnouts(self, rows: IntArray, t: float) -> None:
+        """Book when updated track rows leave boost for another model (stage_release_m_s)."""
+        boost = np.argmax(self._mu[rows], axis=1) == 0
+        self._boosted[rows] |= boost
+        self._burnout[rows[boost]] = np.nan
+        new = rows[~boost & self._boosted[rows] & np.isnan(self._burnout[rows])]
+        self._burnout[new] = t
+        self._half[new] = [0.0, 0.5 * self.config.stage_release_m_s, t]
+
     def _noise(self, spec: SensorSpec, mdim: int) -> FloatArray:
         """The radar's measurement covariance (range, azimuth, elevation[, range-rate])."""
         key = (spec.id, mdim)
@@ -556,6 +615,8 @@ class Tracker:
                 self._mu[rows], y.reshape(n, K, m), S.reshape(n, K, m, m)
             )
             self._x[rows], self._P[rows] = x1.reshape(n, K, D), P1.reshape(n, K, D, D)
+        if self.config.stage_release_m_s > 0.0:
+            self._consider_pair(rows, spec, s, t)
         return self._store(rows, spec, t)
 
     # -- infrared ---------------------------------------------------------------------------
@@ -667,6 +728,8 @@ class Tracker:
         hits in their last chances; one TrackUpdate per confirmed row."""
         self._last[rows] = t
         self._updates[rows] += 1
+        if self.config.stage_release_m_s > 0.0:
+            self._burnouts(rows, t)
         self.stats.updates += rows.size
         sid = spec.id
         for i in rows.tolist():
@@ -784,6 +847,7 @@ class Tracker:
     _ROWS: Final = (
         *("_x", "_P", "_mu", "_t"),
         *("_misses", "_last", "_updates", "_chances", "_confirmed", "_nis"),
+        *("_burnout", "_boosted", "_half"),
     )
     """The per-track arrays, row i for tracks[i]."""
 
@@ -839,6 +903,9 @@ class Tracker:
             "_chances": np.ones(n, dtype=np.int64),
             "_confirmed": np.zeros(n, dtype=np.bool_),
             "_nis": np.ones(n),
+            "_burnout": np.full(n, np.nan),
+            "_boosted": np.zeros(n, dtype=np.bool_),
+            "_half": np.zeros((n, 3)),
         }
         self._born = []
         up = np.ones(n, dtype=np.bool_)
