@@ -38,7 +38,8 @@ from scipy.optimize import linear_sum_assignment
 from scipy.stats import chi2
 
 from launchwatch import earth
-from launchwatch.flight import pointwise
+from launchwatch.atmosphere import density_kg_m3
+from launchwatch.flight.dynamics import approximate_altitude_m
 from launchwatch.scenario import SensorSpec
 from launchwatch.sensors import sector_width_deg, sensor_position
 from launchwatch.tracking import imm, imm_ekf
@@ -529,7 +530,7 @@ class Tracker:
         half = self._half[rows]
         dt = np.maximum(t - half[:, 2], 0.0)
         speed = np.linalg.norm(xc[:, 3:6], axis=1)
-        rho = np.array([pointwise.density(pointwise.altitude(r)) for r in xc[:, :3]])
+        rho = density_kg_m3(approximate_altitude_m(xc[:, :3]))
         accel = rho * speed**2 / (2.0 * self.config.stage_beta_kg_m2)
         half[:, 1] += 0.5 * accel * dt
         half[:, 0] += half[:, 1] * dt
