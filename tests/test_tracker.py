@@ -476,3 +476,6 @@ def test_a_track_past_burnout_keeps_the_unresolved_pair_s_half_separation():
                 assert u @ tracker._P[0, k, 3:6, 3:6] @ u >= vel**2 * (1 - 1e-9)
     assert along_sigma[0] >= 100.0
     assert along_sigma[1] < 30.0  # resolved: the update tightens it below its 30 m prior
+    for bad in (TrackerConfig(stage_release_m_s=-1.0), TrackerConfig(stage_beta_kg_m2=0.0)):
+        with pytest.raises(ValueError, match="stage_release_m_s ≥ 0"):
+            Tracker([spec], scen.epoch_s, bad)

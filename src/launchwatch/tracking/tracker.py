@@ -222,6 +222,8 @@ class Tracker:
             raise ValueError("confirm_hits and confirm_window: need 1 ≤ hits ≤ window ≤ 62")
         if not (config.innovation_scaling >= 0.0 and 0.0 <= config.innovation_memory < 1.0):
             raise ValueError("innovation_scaling ≥ 0 (0: off) and 0 ≤ innovation_memory < 1")
+        if not (config.stage_release_m_s >= 0.0 and config.stage_beta_kg_m2 > 0.0):
+            raise ValueError("stage_release_m_s ≥ 0 (0: off) and stage_beta_kg_m2 > 0")
         self._window = (1 << config.confirm_window) - 1
         # tracks started in the current scan (they join the arrays after it)
         self._born: list[tuple[list[Track], FloatArray, FloatArray, FloatArray, float]] = []
