@@ -330,7 +330,7 @@ def test_a_young_or_unresolved_tracks_prediction_is_no_basis_for_an_alert():
     young = impact_history("T3", t0 + 30.0, 14, 43.06, 141.35)  # gone after 14 s
     assert not may_land(sea, young).fired
     # without the age limit the young track's first prediction would have raised it
-    no_limit = msgspec.structs.replace(rules, min_track_age_s=0.0)
+    no_limit = msgspec.structs.replace(rules, min_track_age_s=0.0, min_coast_s=0.0)
     d = may_land(sea, young, rules=no_limit)
     assert d.fired
     assert d.first_possible_time == pytest.approx(t0 + 30.0, abs=2.0)
@@ -340,6 +340,51 @@ def test_a_young_or_unresolved_tracks_prediction_is_no_basis_for_an_alert():
     assert not may_land(sea, shared).fired
     allowed = msgspec.structs.replace(rules, use_unresolved_tracks=True)
     assert may_land(sea, shared, rules=allowed).fired
+
+
+def test_a_prediction_made_just_after_burnout_is_no_basis_for_an_alert():
+    """A track seen under thrust for 30 s, then ballistic: a prediction on Hokkaido made 1 s
+    after it left boost (still carried by its records for 9 s) raises J-Alert's "may land"
+    rule only without the rule set's min_coast_s (6 s); with it, the first prediction made
+    6 s or more after burnout does (here the fresh ones from 10 s after)."""
+    from launchwatch.assessment.alert_rules import judge, rules_of
+    from launchwatch.assessment.events import FlyingObject
+    from launchwatch.assessment.tracks_file import TrackHistory
+    from launchwatch.measurements import format_time
+
+    rules = rules_of("JPN")
+    assert rules is not None
+    assert rules.min_coast_s == 6.0
+    t0 = parse_time("2025-01-06T03:02:30Z")
+    burnout = t0 + 30.0
+    h = impact_history("T1", t0, 60, 43.06, 141.35)  # Sapporo
+    records = []
+    for t, r in zip(h.times.tolist(), h.records, strict=True):
+        assert r.impact is not None
+        if t <= burnout:  # the prediction under thrust stands until burnout + 1 s
+            e = msgspec.structs.replace(
+                r.impact, basis="if the motor stopped now", computed_at=format_time(t)
+            )
+            phase = "boost" if t < burnout else "ballistic"
+        else:
+            made = burnout + 1.0 if t < burnout + 10.0 else t
+            e = msgspec.structs.replace(
+                r.impact, basis="ballistic flight", computed_at=format_time(made)
+            )
+            phase = "ballistic"
+        records.append(msgspec.structs.replace(r, phase=phase, impact=e))
+    track = TrackHistory("T1", records, h.times)
+
+    def may_land(rules):  # type: ignore[no-untyped-def]
+        (d,) = [d for d in judge(FlyingObject([track]), [rules]) if d.rule == "may-land-in-japan"]
+        return d
+
+    d = may_land(rules)
+    assert d.fired
+    assert d.first_possible_time == pytest.approx(burnout + 10.0)
+    d = may_land(msgspec.structs.replace(rules, min_coast_s=0.0))
+    assert d.fired
+    assert d.first_possible_time == pytest.approx(burnout + 2.0)  # the first 2 s step after
 
 
 def test_an_alert_that_stops_holding_still_names_the_regions_it_was_raised_for():

@@ -479,3 +479,116 @@ def test_a_track_past_burnout_keeps_the_unresolved_pair_s_half_separation():
     for bad in (TrackerConfig(stage_release_m_s=-1.0), TrackerConfig(stage_beta_kg_m2=0.0)):
         with pytest.raises(ValueError, match="stage_release_m_s ≥ 0"):
             Tracker([spec], scen.epoch_s, bad)
+
+
+def _point_in_sector(spec, tracker):
+    """Radar R1's position, ENU rotation, and a point 200 km out at azimuth 90°, elevation
+    20° (about 70 km up), with the unit vectors east and up there."""
+    from launchwatch.sensors import sensor_position
+
+    s, _ = sensor_position(spec, np.array([0.0]), tracker.epoch_s)
+    R = earth.enu_rotation(spec.lat_deg, spec.lon_deg)
+    az, el = np.radians(90.0), np.radians(20.0)
+    los = R.T @ np.array([np.cos(el) * np.sin(az), np.cos(el) * np.cos(az), np.sin(el)])
+    p = s[0] + 200e3 * los
+    lat, lon, _ = earth.ecef_to_geodetic(p)
+    east, _, up = earth.enu_rotation(float(lat), float(lon))
+    return s[0], R, p, east, up
+
+
+@pytest.mark.parametrize(
+    ("speed_m_s", "max_speed_m_s", "confirmed"),
+    [(7000.0, 8000.0, True), (10000.0, 8000.0, False), (10000.0, np.inf, True)],
+)
+def test_a_tentative_track_faster_than_any_missile_is_deleted_not_confirmed(
+    speed_m_s, max_speed_m_s, confirmed
+):
+    """Three detections a second apart of a point moving east at speed_m_s: at 7 km/s (an
+    ICBM's burnout speed) the track confirms; at 10 km/s, what two objects km apart taken for
+    one look like, the tentative track is deleted at its second update and counted, unless
+    the check is off (math.inf)."""
+    scen = load_scenario(MINI)
+    spec = next(s for s in scen.sensors if s.id == "R1")
+    tracker = Tracker([spec], scen.epoch_s, TrackerConfig(max_speed_m_s=max_speed_m_s))
+    s, R, p, east, _ = _point_in_sector(spec, tracker)
+    v = speed_m_s * east
+    out = []
+    for k in range(3):
+        out += tracker.process([_detection(p + k * v, v, s, R, float(k))])
+    assert bool(out) is confirmed
+    assert tracker.stats.tracks_too_fast == (0 if confirmed else 1)
+    if confirmed:
+        assert tracker.stats.tracks_started == 1
+        np.testing.assert_allclose(np.linalg.norm(out[-1].x[3:6]), speed_m_s, rtol=0.05)
+    else:
+        # deleted at the second detection: the third starts a new tentative track
+        assert tracker.stats.tracks_started == 2
+        assert [tr.confirmed for tr in tracker.tracks] == [False]
+    with pytest.raises(ValueError, match="max_speed_m_s"):
+        Tracker([spec], scen.epoch_s, TrackerConfig(max_speed_m_s=0.0))
+
+
+def test_a_satellite_s_line_of_sight_neither_updates_nor_confirms_a_tentative_track():
+    """One radar detection starts a tentative track; a geostationary satellite's lines of
+    sight on it each second leave it as it was (no update, no hit: a false alarm plus the
+    satellite's view of anything near it would otherwise confirm). Once the radar has
+    confirmed the track, the same lines of sight update it."""
+    from launchwatch.sensors import sensor_position
+    from launchwatch.tracking.intake import Measurement
+
+    scen = load_scenario(MINI)
+    radar = next(s for s in scen.sensors if s.id == "R1")
+    sat = next(s for s in scen.sensors if s.id == "IR1")
+    tracker = Tracker([radar, sat], scen.epoch_s)
+    s, R, p, _, up = _point_in_sector(radar, tracker)
+    v = 2000.0 * up
+
+    def los(k):
+        o, _ = sensor_position(sat, np.array([float(k) + 0.5]), tracker.epoch_s)
+        u = p + (k + 0.5) * v - o[0]
+        u = u / np.linalg.norm(u)
+        return Measurement(time=k + 0.5, sensor="IR1", kind="los", los=tuple(u.tolist()))
+
+    tracker.process([_detection(p, v, s, R, 0.0)])
+    x0 = tracker._x.copy()
+    for k in range(3):
+        assert tracker.process([los(k)]) == []
+    assert len(tracker.tracks) == 1
+    assert not tracker.tracks[0].confirmed
+    np.testing.assert_array_equal(tracker._x, x0)
+    assert tracker._updates[0] == 1
+    for k in range(3, 6):
+        tracker.process([_detection(p + k * v, v, s, R, float(k))])
+    assert tracker.tracks[0].confirmed
+    (update,) = tracker.process([los(6)])
+    assert update.sensor == "IR1"
+    assert update.track == tracker.tracks[0].id
+
+
+def test_a_phase_change_brings_the_next_impact_prediction_forward():
+    """Far from impact, a track's prediction is refreshed every 2 % of the time left (here
+    more than the 2 s interval); when its phase changed since the last one (at burnout), the
+    next comes after the 2 s interval, and so do those of the next impact_settle_s (30 s)."""
+    scen = load_scenario(MINI)
+    spec = next(s for s in scen.sensors if s.id == "R1")
+    tracker = Tracker([spec], scen.epoch_s)
+    _two_confirmed_tracks(tracker, spec, 5000.0)
+    tracker._last[:] = 0.0
+    tracker._refresh_impacts(0.0)
+    first = [tr.impact for tr in tracker.tracks]
+    # more than 100 s left: 2 % of it is longer than the 2 s interval
+    assert all(p is not None and p.time > 100.0 for p in first)
+    assert [tr.impact_phase for tr in tracker.tracks] == ["ballistic", "ballistic"]
+    assert [tr.phase_changed for tr in tracker.tracks] == [0.0, 0.0]  # the first counts
+    for tr in tracker.tracks:
+        tr.phase_changed = -100.0  # as if their phase had changed long ago
+    tracker._mu[1] = [0.0, 0.1, 0.9]  # T2 now more likely gliding
+    tracker._last[:] = 2.0
+    tracker._refresh_impacts(2.0)
+    assert tracker.tracks[0].impact_time == 0.0  # unchanged phase: not yet due
+    assert tracker.tracks[1].impact_time == 2.0
+    assert tracker.tracks[1].impact_phase == "glide"
+    assert tracker.tracks[1].phase_changed == 2.0
+    tracker._last[:] = 4.0
+    tracker._refresh_impacts(4.0)
+    assert [tr.impact_time for tr in tracker.tracks] == [0.0, 4.0]  # T2 settling

@@ -39,6 +39,7 @@ territorial sea with the 97 km ellipse of 4 s after burnout, and not once it shr
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -56,6 +57,7 @@ from launchwatch.errors import InputError
 from launchwatch.geography.countries import countries, country_by_code
 from launchwatch.geography.places import nearest_places
 from launchwatch.geography.zones import KIND_CODES, zone_codes
+from launchwatch.scenario import parse_time
 from launchwatch.toml_input import read_toml
 
 __all__ = [
@@ -94,6 +96,14 @@ class RuleSet(msgspec.Struct, forbid_unknown_fields=True):
     min_track_age_s: float = 15.0
     """Nor are the predictions of a track younger than this (seconds since its first
     confirmed update): a new track's velocity, and so its impact, is still settling."""
+    min_coast_s: float = 6.0
+    """Nor are the predictions a track seen under thrust makes in its first seconds after it
+    leaves boost (made less than this after it last left boost, :func:`coast_starts`): its
+    velocity still carries
+    the motor's last seconds and the spent stage beside it. In the 2025 scenario a prediction
+    1 s after burnout had a 90 km ellipse 30 km short of the fall, touching Okushiri's
+    territorial sea; 6 s is about how long the tracker's last prediction under thrust stood
+    before it refreshed predictions at a change of phase (2 % of the flight left)."""
     use_unresolved_tracks: bool = False
     """Whether the predictions of a track marked unresolved (in one radar resolution cell
     with another track in the last seconds: it may be following either object, or their
@@ -174,6 +184,7 @@ def _firmest(
     records: list[TrackRecord],
     times: FloatArray,
     born: dict[str, float],
+    coast: list[float],
     steps: list[int],
     rules: RuleSet,
 ) -> list[int]:
@@ -184,7 +195,7 @@ def _firmest(
     for hi in steps:
         best, best_km = -1, math.inf
         for i in range(lo, hi + 1):
-            e = _firm(records[i], times[i] - born[records[i].track], rules)
+            e = _firm(records[i], times[i] - born[records[i].track], coast[i], rules)
             if e is not None and e.semi_major_km < best_km:
                 best, best_km = i, e.semi_major_km
         if best >= 0:
@@ -211,10 +222,32 @@ def _regions(points: FloatArray, owner: npt.NDArray[np.intp]) -> list[str]:
     return sorted(set(found))
 
 
-def _firm(record: TrackRecord, track_age_s: float, rules: RuleSet) -> Ellipse | None:
+def coast_starts(
+    records: Sequence[TrackRecord], times: FloatArray, born: dict[str, float]
+) -> list[float]:
+    """For each record (in time order), when its track last left boost: its first record
+    after its last one in boost, or the track's first confirmed update (``born``) if it never
+    was in boost; inf while in boost."""
+    since: dict[str, float] = {}
+    out = []
+    for r, t in zip(records, times.tolist(), strict=True):
+        if r.phase == "boost":
+            since[r.track] = math.inf
+        elif r.track not in since:
+            since[r.track] = born[r.track]
+        elif since[r.track] == math.inf:
+            since[r.track] = t
+        out.append(since[r.track])
+    return out
+
+
+def _firm(
+    record: TrackRecord, track_age_s: float, coast_start: float, rules: RuleSet
+) -> Ellipse | None:
     """The record's impact ellipse if an alert may rest on it (else None): made in ballistic
     flight, reaching the ground, no longer than the rule set allows, from a track old enough
-    (seconds since its first confirmed update) and, unless the rule set allows it, not
+    (seconds since its first confirmed update), made long enough after the track left boost
+    (at ``coast_start``, :func:`coast_starts`) and, unless the rule set allows it, not
     unresolved from another."""
     e = record.impact
     firm = (
@@ -224,18 +257,30 @@ def _firm(record: TrackRecord, track_age_s: float, rules: RuleSet) -> Ellipse | 
         and e.basis in ("", "ballistic flight")
         and e.semi_major_km <= rules.max_ellipse_km
         and track_age_s >= rules.min_track_age_s
+        and _made(e, record) - coast_start >= rules.min_coast_s
     )
     return e if firm else None
 
 
+def _made(e: Ellipse, record: TrackRecord) -> float:
+    """When the prediction was made (the record's time if the file does not say)."""
+    return parse_time(e.computed_at or record.time)
+
+
 def judge_update(
-    flown: FloatArray, record: TrackRecord, time_s: float, rules: RuleSet, track_age_s: float
+    flown: FloatArray,
+    record: TrackRecord,
+    time_s: float,
+    rules: RuleSet,
+    track_age_s: float,
+    coast_start: float,
 ) -> list[tuple[Rule, list[str]]]:
     """The rules that hold at one update of a track, and the regions each names: the form of
     :func:`judge` for a node judging its tracks as they go. ``flown`` is the (lat, lon) path
     tracked so far; the ground track adds the path predicted from ``record``; ``track_age_s``
-    is the time since the track's first confirmed update."""
-    impact = _firm(record, track_age_s, rules)
+    is the time since the track's first confirmed update, ``coast_start`` when it last left
+    boost (:func:`coast_starts`)."""
+    impact = _firm(record, track_age_s, coast_start, rules)
     if impact is None:
         return []  # no firm ballistic prediction yet: no basis for either rule
     (path,) = predicted_paths([record], np.array([time_s]))
@@ -260,8 +305,9 @@ def judge(obj: FlyingObject, rule_sets: list[RuleSet]) -> list[AlertDecision]:
     usable ellipse), not on whichever track happened to report first."""
     records, times = object_records(obj)
     born = {tr.id: tr.first for tr in obj.tracks}
+    coast = coast_starts(records, times, born)
     steps = _decision_indices(times)
-    chosen = {id(rules): _firmest(records, times, born, steps, rules) for rules in rule_sets}
+    chosen = {id(rules): _firmest(records, times, born, coast, steps, rules) for rules in rule_sets}
     picks = sorted({i for per_set in chosen.values() for i in per_set})
     at = {i: k for k, i in enumerate(picks)}
     flown = np.array([[r.lat_deg, r.lon_deg] for r in records])

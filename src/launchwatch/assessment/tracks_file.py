@@ -34,6 +34,8 @@ class Ellipse(msgspec.Struct):
     orientation_deg: float
     reached: bool = True
     basis: str = ""
+    computed_at: str = ""
+    """When the tracker made the prediction (impact ellipses; a record may carry an older one)."""
 
 
 class TrackRecord(msgspec.Struct):

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -157,6 +158,9 @@ class PartnerRun:
         """Alert id -> whether it was triangulated when last sent."""
         self._flown: dict[str, list[tuple[float, float]]] = {}
         self._first_seen: dict[str, float] = {}
+        self._coasting: dict[str, float] = {}
+        """When each track last left boost (its start if never seen in it; inf while in boost),
+        for the alert rules (alert_rules.coast_starts)."""
         """Each track's first confirmed update (its age is a condition of the alert rules)."""
         self._last_judged: dict[str, float] = {}
         self._raised: set[str] = set()
@@ -175,6 +179,12 @@ class PartnerRun:
     def _report(self, u: TrackUpdate) -> None:
         if self.rules is not None:  # the ground track flown and the age, for the alert rules
             self._first_seen.setdefault(u.track, u.time)
+            if u.phase == "boost":
+                self._coasting[u.track] = math.inf
+            elif u.track not in self._coasting:
+                self._coasting[u.track] = self._first_seen[u.track]
+            elif self._coasting[u.track] == math.inf:
+                self._coasting[u.track] = u.time
             lat, lon, _ = earth.ecef_to_geodetic(u.x[:3])
             self._flown.setdefault(u.track, []).append((float(lat), float(lon)))
         rec: dict[str, Any] | None = None  # the track record, made only when needed
@@ -200,7 +210,8 @@ class PartnerRun:
         flown = np.array(self._flown[u.track])
         record = msgspec.convert(rec, TrackRecord)
         age = u.time - self._first_seen[u.track]
-        for rule, regions in judge_update(flown, record, u.time, self.rules, age):
+        coast = self._coasting[u.track]
+        for rule, regions in judge_update(flown, record, u.time, self.rules, age, coast):
             alert = f"{u.track}-{rule.id}"
             if alert in self._raised:
                 continue

@@ -40,7 +40,12 @@ def write_picture_tracks(state: Path, partner: str, out: Path) -> dict[str, int]
     for r in reports:  # in event-time order
         body, key = r["body"], f"{r['sender']}:{r['body'].get('track', '')}"
         if r["kind"] == "impact":
-            latest_impact[key] = _ellipse(body["impact"], body["basis"])
+            # the report's event time is when the sender's tracker made the prediction
+            computed = _time(str(r["event_time"]))
+            latest_impact[key] = {
+                **_ellipse(body["impact"], body["basis"]),
+                "computed_at": computed,
+            }
         elif r["kind"] == "event":
             events[f"{r['sender']}:{body['event']}"] = {
                 "record": "launch-alert",

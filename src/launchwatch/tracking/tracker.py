@@ -73,6 +73,11 @@ class TrackerConfig:
     """Prior on ln(β/20,000 kg/m²): one σ is a factor e either way."""
     initial_thrust_sigma_m_s2: float = 40.0
     impact_interval_s: float = 2.0
+    impact_settle_s: float = 30.0
+    """For this long after a track's phase changed (at burnout; a new track's first
+    prediction counts as one), its impact is predicted every impact_interval_s even when 2 %
+    of the flight left is longer: the prediction moves most then, and the alert rules wait
+    for one made some seconds after burnout (alert_rules.RuleSet.min_coast_s)."""
     launch_interval_s: float = 10.0
     """The back-propagated launch point changes slowly once a track is ballistic."""
     alert_join_urad: float = 2000.0
@@ -100,6 +105,12 @@ class TrackerConfig:
     pair's mean, and no number of them tells where the missile is within the pair."""
     stage_beta_kg_m2: float = 1500.0
     """The nominal ballistic coefficient of a spent stage (for stage_release_m_s)."""
+    max_speed_m_s: float = 8000.0
+    """A tentative track whose speed exceeds this by more than 3σ is deleted, not confirmed:
+    detections of different objects a few km apart, taken for one object by a track whose
+    velocity is still unknown (the velocity gate of track initiation). The default is above
+    every object the tracker follows (an ICBM burns out near 7 km/s, a satellite launcher
+    reaches orbit near 7.8 km/s); math.inf turns the check off."""
     unresolved_hold_s: float = 10.0
     """A track's updates are marked unresolved until this long after the last detection it
     could not take for sharing a resolution cell with another track."""
@@ -122,6 +133,8 @@ class Track:
     impact_time: float = -math.inf
     impact_phase: str = ""
     """The phase when the impact prediction was made (under thrust it is a lower bound)."""
+    phase_changed: float = -math.inf
+    """When an impact prediction was last made in another phase than the one before it."""
     launch_time: float = -math.inf
 
 
@@ -174,6 +187,8 @@ class _Stats:
     tracks_started: int = 0
     tracks_confirmed: int = 0
     tracks_deleted: int = 0
+    tracks_too_fast: int = 0
+    """Tentative tracks deleted for a speed above max_speed_m_s (counted in tracks_deleted)."""
     covariance_scalings: int = 0
     """Times a track's covariance was scaled on its innovations (innovation_scaling)."""
     ended: list[tuple[str, float, str]] = field(default_factory=list)
@@ -222,6 +237,8 @@ class Tracker:
             raise ValueError("confirm_hits and confirm_window: need 1 ≤ hits ≤ window ≤ 62")
         if not (config.innovation_scaling >= 0.0 and 0.0 <= config.innovation_memory < 1.0):
             raise ValueError("innovation_scaling ≥ 0 (0: off) and 0 ≤ innovation_memory < 1")
+        if not config.max_speed_m_s > 0.0:
+            raise ValueError("max_speed_m_s must be > 0 (math.inf: no limit)")
         if not (config.stage_release_m_s >= 0.0 and config.stage_beta_kg_m2 > 0.0):
             raise ValueError("stage_release_m_s ≥ 0 (0: off) and stage_beta_kg_m2 > 0")
         self._window = (1 << config.confirm_window) - 1
@@ -277,9 +294,6 @@ class Tracker:
         if dof not in self._gates:
             self._gates[dof] = float(chi2.ppf(self.config.gate_probability, dof))
         return self._gates[dof]
-
-    def _phase(self, row: int) -> str:
-        return imm.MODELS[int(np.argmax(self._mu[row]))]
 
     # -- prediction -------------------------------------------------------------------------
 
@@ -632,13 +646,17 @@ class Tracker:
         Rm = np.eye(2) * sig**2
         updates: list[TrackUpdate] = []
         used: set[int] = set()
-        if self.tracks:
-            # a satellite in view of the region may see every track: all are predicted
-            every = np.arange(len(self.tracks), dtype=np.intp)
-            self._predict(every, t)
-            xc, Pc = imm_ekf.combine(self._x, self._P, self._mu, every)
+        # a satellite in view of the region may see every confirmed track: all are predicted.
+        # Tentative tracks are left to the radars: a line of sight fixes two of the three
+        # coordinates, and a tentative track's gate is kilometres wide, so one radar false
+        # alarm and the satellite's view of anything near it would confirm a false track.
+        confirmed = np.flatnonzero(self._confirmed)
+        if confirmed.size:
+            self._predict(confirmed, t)
+            xc, Pc = imm_ekf.combine(self._x, self._P, self._mu, confirmed)
             d2 = imm_ekf.los_gate(xc, Pc, frame, s, Rm)
-            rows, cols = _assign(d2 < self._gate(2), d2, np.zeros(len(self.tracks)))
+            found, cols = _assign(d2 < self._gate(2), d2, np.zeros(confirmed.size))
+            rows = confirmed[found]
             if rows.size:
                 updates = self._update_los(rows, cols, frame, s, Rm, spec, t)
                 used = set(cols.tolist())
@@ -740,7 +758,14 @@ class Tracker:
             if sid not in tr.sensors:
                 tr.sensors = tuple(sorted((*tr.sensors, sid)))
         hits = np.bitwise_count(self._chances[rows])
-        new = rows[~self._confirmed[rows] & (hits >= self.config.confirm_hits)]
+        tentative = ~self._confirmed[rows]
+        if tentative.any() and math.isfinite(self.config.max_speed_m_s):
+            fast = self._too_fast(rows[tentative])
+            if fast.size:
+                self._over.append(fast)
+                self.stats.tracks_too_fast += fast.size
+                tentative &= ~np.isin(rows, fast)
+        new = rows[tentative & (hits >= self.config.confirm_hits)]
         for i in new.tolist():
             self.tracks[i].confirmed = True
         self._confirmed[new] = True
@@ -780,20 +805,39 @@ class Tracker:
             )
         ]
 
+    def _too_fast(self, rows: IntArray) -> IntArray:
+        """The track rows whose speed exceeds max_speed_m_s by more than 3σ (σ of the speed
+        along the velocity)."""
+        xc, Pc = imm_ekf.combine(self._x, self._P, self._mu, rows)
+        v = xc[:, 3:6]
+        speed = np.linalg.norm(v, axis=1)
+        u = v / np.maximum(speed, 1e-9)[:, None]
+        sigma = np.sqrt(np.einsum("ni,nij,nj->n", u, Pc[:, 3:6, 3:6], u))
+        fast: IntArray = rows[speed - 3.0 * sigma > self.config.max_speed_m_s]
+        return fast
+
     def _refresh_impacts(self, t: float) -> None:
         cfg = self.config
         # a prediction is due every impact_interval_s, or every 2 % of the time left to
-        # impact when that is longer: far from impact the prediction changes slowly
+        # impact when that is longer: far from impact the prediction changes slowly, unless
+        # the track's phase changed since or did within impact_settle_s (at burnout the last
+        # prediction, made under thrust, would otherwise stand for 2 % of the flight left,
+        # 6 s for an IRBM, 24 s for the 2022 overflight)
         last = self._last.tolist()
+        phases = [imm.MODELS[k] for k in np.argmax(self._mu, axis=1).tolist()]
         due = [
             i
             for i, tr in enumerate(self.tracks)
             if tr.confirmed
             and last[i] > tr.impact_time
             and t - tr.impact_time
-            >= max(
-                cfg.impact_interval_s,
-                0.02 * ((tr.impact.time - t) if tr.impact is not None else 0.0),
+            >= (
+                cfg.impact_interval_s
+                if phases[i] != tr.impact_phase or t - tr.phase_changed < cfg.impact_settle_s
+                else max(
+                    cfg.impact_interval_s,
+                    0.02 * ((tr.impact.time - t) if tr.impact is not None else 0.0),
+                )
             )
         ]
         if not due:
@@ -804,7 +848,9 @@ class Tracker:
         times = self._t[rows]
         tracks = [self.tracks[i] for i in due]
         for i, tr, p in zip(due, tracks, predict_impacts(x, P, times), strict=True):
-            tr.impact, tr.impact_time, tr.impact_phase = p, t, self._phase(i)
+            if phases[i] != tr.impact_phase:
+                tr.phase_changed = t
+            tr.impact, tr.impact_time, tr.impact_phase = p, t, phases[i]
         back = [k for k, tr in enumerate(tracks) if t - tr.launch_time >= cfg.launch_interval_s]
         if back:
             launches = predict_launch_points(x[back], P[back], times[back])
