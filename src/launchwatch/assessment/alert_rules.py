@@ -14,7 +14,8 @@ Rules are judged along the track every 2 s, on the firmest of the missile's pred
 in those 2 s (the smallest ellipse of any of its tracks, one partner's or another's) among those
 that are firm: made in ballistic flight, no longer than the rule set's ``max_ellipse_km``
 (default 300 km), from a track at least ``min_track_age_s`` old (default 15 s, counted from
-its first confirmed update) and, unless ``use_unresolved_tracks``, from a track the tracker
+its first confirmed update), made at least ``min_coast_s`` (default 6 s) after its track left
+boost, and, unless ``use_unresolved_tracks``, from a track the tracker
 does not mark unresolved (in one radar resolution cell with another track: its widened
 ellipse covers either object, not the missile). A step without one is no basis for either
 kind of rule: a track's first updates, or a new track's, can predict a path anywhere (a US
@@ -97,13 +98,12 @@ class RuleSet(msgspec.Struct, forbid_unknown_fields=True):
     """Nor are the predictions of a track younger than this (seconds since its first
     confirmed update): a new track's velocity, and so its impact, is still settling."""
     min_coast_s: float = 6.0
-    """Nor are the predictions a track seen under thrust makes in its first seconds after it
-    leaves boost (made less than this after it last left boost, :func:`coast_starts`): its
-    velocity still carries
-    the motor's last seconds and the spent stage beside it. In the 2025 scenario a prediction
-    1 s after burnout had a 90 km ellipse 30 km short of the fall, touching Okushiri's
-    territorial sea; 6 s is about how long the tracker's last prediction under thrust stood
-    before it refreshed predictions at a change of phase (2 % of the flight left)."""
+    """Nor are the predictions a track makes in its first seconds out of boost (made less
+    than this after it last left boost, :func:`coast_starts`): its velocity still carries the
+    motor's last seconds and the spent stage beside it. In the 2025 scenario a prediction 1 s
+    after burnout had a 90 km ellipse 30 km short of the fall, touching Okushiri's territorial
+    sea; 6 s is about how long the tracker's last prediction under thrust stood before it
+    refreshed its predictions at a change of phase (2 % of the flight left)."""
     use_unresolved_tracks: bool = False
     """Whether the predictions of a track marked unresolved (in one radar resolution cell
     with another track in the last seconds: it may be following either object, or their
