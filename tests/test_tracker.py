@@ -257,22 +257,30 @@ def test_assignment_shortcut_agrees_with_linear_sum_assignment() -> None:
     assert 30 < contested < 270  # both paths were taken
 
 
+def _line_of_sight(spec, tracker):
+    """Radar R1's position at time 0, its ENU rotation, and its unit line of sight (ECEF) at
+    azimuth 90°, elevation 20° (inside its sector)."""
+    from launchwatch.sensors import sensor_position
+
+    s, _ = sensor_position(spec, np.array([0.0]), tracker.epoch_s)
+    R = earth.enu_rotation(spec.lat_deg, spec.lon_deg)
+    az, el = np.radians(90.0), np.radians(20.0)
+    los = R.T @ np.array([np.cos(el) * np.sin(az), np.cos(el) * np.cos(az), np.sin(el)])
+    return s[0], R, los
+
+
 def _two_confirmed_tracks(tracker, spec, gap_m, vertical_m_s=2000.0):
     """Two confirmed tracks 60 km up above the radar's sector, climbing at 2 km/s (or moving
     vertically at vertical_m_s), gap_m apart along the radar's line of sight; returns the
     radar's position and the tracks' states."""
-    from launchwatch.sensors import sensor_position
     from launchwatch.tracking.tracker import D, K, Track
 
-    s, _ = sensor_position(spec, np.array([0.0]), tracker.epoch_s)
-    R = earth.enu_rotation(spec.lat_deg, spec.lon_deg)
-    az, el, rng = np.radians(90.0), np.radians(20.0), 200e3
-    los_enu = np.array([np.cos(el) * np.sin(az), np.cos(el) * np.cos(az), np.sin(el)])
-    los = R.T @ los_enu
-    up = s[0] / np.linalg.norm(s[0])
+    s, R, los = _line_of_sight(spec, tracker)
+    rng = 200e3
+    up = s / np.linalg.norm(s)
     x = np.zeros((2, K, D))
     for i, r in enumerate((rng, rng + gap_m)):
-        x[i, :, :3] = s[0] + r * los
+        x[i, :, :3] = s + r * los
         x[i, :, 3:6] = vertical_m_s * up
         x[i, :, 6] = -1.5  # a drag measured on the way up
     P = np.tile(np.diag([30.0**2] * 3 + [5.0**2] * 3 + [0.1**2, 1e-6]), (2, K, 1, 1))
@@ -289,7 +297,7 @@ def _two_confirmed_tracks(tracker, spec, gap_m, vertical_m_s=2000.0):
     tracker._burnout = np.full(2, np.nan)
     tracker._boosted = np.zeros(2, dtype=np.bool_)
     tracker._half = np.zeros((2, 3))
-    return s[0], R, x
+    return s, R, x
 
 
 def _detection(target, velocity, s, R, t):
@@ -482,18 +490,13 @@ def test_a_track_past_burnout_keeps_the_unresolved_pair_s_half_separation():
 
 
 def _point_in_sector(spec, tracker):
-    """Radar R1's position, ENU rotation, and a point 200 km out at azimuth 90°, elevation
-    20° (about 70 km up), with the unit vectors east and up there."""
-    from launchwatch.sensors import sensor_position
-
-    s, _ = sensor_position(spec, np.array([0.0]), tracker.epoch_s)
-    R = earth.enu_rotation(spec.lat_deg, spec.lon_deg)
-    az, el = np.radians(90.0), np.radians(20.0)
-    los = R.T @ np.array([np.cos(el) * np.sin(az), np.cos(el) * np.cos(az), np.sin(el)])
-    p = s[0] + 200e3 * los
+    """Radar R1's position, ENU rotation, and a point 200 km out on its line of sight at
+    azimuth 90°, elevation 20° (about 70 km up), with the unit vectors east and up there."""
+    s, R, los = _line_of_sight(spec, tracker)
+    p = s + 200e3 * los
     lat, lon, _ = earth.ecef_to_geodetic(p)
     east, _, up = earth.enu_rotation(float(lat), float(lon))
-    return s[0], R, p, east, up
+    return s, R, p, east, up
 
 
 @pytest.mark.parametrize(
