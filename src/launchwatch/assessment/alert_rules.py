@@ -222,21 +222,26 @@ def _regions(points: FloatArray, owner: npt.NDArray[np.intp]) -> list[str]:
     return sorted(set(found))
 
 
+def coast_start(previous: float | None, phase: str, time_s: float, born: float) -> float:
+    """When a track last left boost, after its record in ``phase`` at ``time_s``, given the
+    answer after its previous record (None: this is its first): inf while in boost; the time
+    of its first record after its last one in boost; or the track's first confirmed update
+    (``born``) if it never was in boost."""
+    if phase == "boost":
+        return math.inf
+    if previous is None:
+        return born
+    return time_s if previous == math.inf else previous
+
+
 def coast_starts(
     records: Sequence[TrackRecord], times: FloatArray, born: dict[str, float]
 ) -> list[float]:
-    """For each record (in time order), when its track last left boost: its first record
-    after its last one in boost, or the track's first confirmed update (``born``) if it never
-    was in boost; inf while in boost."""
+    """For each record (in time order), when its track last left boost (:func:`coast_start`)."""
     since: dict[str, float] = {}
     out = []
     for r, t in zip(records, times.tolist(), strict=True):
-        if r.phase == "boost":
-            since[r.track] = math.inf
-        elif r.track not in since:
-            since[r.track] = born[r.track]
-        elif since[r.track] == math.inf:
-            since[r.track] = t
+        since[r.track] = coast_start(since.get(r.track), r.phase, t, born[r.track])
         out.append(since[r.track])
     return out
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -33,7 +32,12 @@ import msgspec
 import numpy as np
 
 from launchwatch import earth
-from launchwatch.assessment.alert_rules import DECISION_STEP_S, RuleSet, judge_update
+from launchwatch.assessment.alert_rules import (
+    DECISION_STEP_S,
+    RuleSet,
+    coast_start,
+    judge_update,
+)
 from launchwatch.assessment.tracks_file import TrackRecord
 from launchwatch.sharing.fusion import FusedPicture
 from launchwatch.sharing.messages import (
@@ -159,8 +163,7 @@ class PartnerRun:
         self._flown: dict[str, list[tuple[float, float]]] = {}
         self._first_seen: dict[str, float] = {}
         self._coasting: dict[str, float] = {}
-        """When each track last left boost (its start if never seen in it; inf while in boost),
-        for the alert rules (alert_rules.coast_starts)."""
+        """When each track last left boost (alert_rules.coast_start), for the alert rules."""
         """Each track's first confirmed update (its age is a condition of the alert rules)."""
         self._last_judged: dict[str, float] = {}
         self._raised: set[str] = set()
@@ -179,12 +182,9 @@ class PartnerRun:
     def _report(self, u: TrackUpdate) -> None:
         if self.rules is not None:  # the ground track flown and the age, for the alert rules
             self._first_seen.setdefault(u.track, u.time)
-            if u.phase == "boost":
-                self._coasting[u.track] = math.inf
-            elif u.track not in self._coasting:
-                self._coasting[u.track] = self._first_seen[u.track]
-            elif self._coasting[u.track] == math.inf:
-                self._coasting[u.track] = u.time
+            self._coasting[u.track] = coast_start(
+                self._coasting.get(u.track), u.phase, u.time, self._first_seen[u.track]
+            )
             lat, lon, _ = earth.ecef_to_geodetic(u.x[:3])
             self._flown.setdefault(u.track, []).append((float(lat), float(lon)))
         rec: dict[str, Any] | None = None  # the track record, made only when needed
