@@ -297,6 +297,7 @@ def _two_confirmed_tracks(tracker, spec, gap_m, vertical_m_s=2000.0):
     tracker._burnout = np.full(2, np.nan)
     tracker._boosted = np.zeros(2, dtype=np.bool_)
     tracker._half = np.zeros((2, 3))
+    tracker._alone = np.zeros(2, dtype=np.int64)
     return s, R, x
 
 
@@ -487,6 +488,41 @@ def test_a_track_past_burnout_keeps_the_unresolved_pair_s_half_separation():
     for bad in (TrackerConfig(stage_release_m_s=-1.0), TrackerConfig(stage_beta_kg_m2=0.0)):
         with pytest.raises(ValueError, match="stage_release_m_s ≥ 0"):
             Tracker([spec], scen.epoch_s, bad)
+
+
+@pytest.mark.parametrize("second_object", [False, True])
+def test_a_track_seen_alone_where_a_stage_would_be_resolved_ends_its_floor(second_object):
+    """With stage_release_m_s, a track past burnout whose nominal pair the radar would resolve
+    (half-separation 5 km) and that the radar sees alone three times (stage_alone_looks) flies
+    alone: its floor ends (burnout time +inf), so a later update where the pair would be
+    merged keeps no floor. Where the scan also holds a second detection near it (T2's, 2 km
+    further in range), the looks do not count and the floor stays."""
+    scen = load_scenario(MINI)
+    spec = next(s for s in scen.sensors if s.id == "R1")
+    tracker = Tracker([spec], scen.epoch_s, TrackerConfig(stage_release_m_s=3.0))
+    assert tracker.config.stage_alone_looks == 3
+    s, R, _ = _two_confirmed_tracks(tracker, spec, 2000.0)
+    tracker._boosted[0] = True
+    tracker._burnout[0] = -10.0
+    for k, t in enumerate((0.5, 1.5, 2.5)):
+        tracker._half[0] = [5000.0, 5.0, t - 0.5]
+        _, xc, _ = tracker.estimates(t)
+        scan = [_detection(xc[0, :3], xc[0, 3:6], s, R, t)]
+        if second_object:
+            scan.append(_detection(xc[1, :3], xc[1, 3:6], s, R, t))
+        updates = tracker.process(scan)
+        assert "T1" in {u.track for u in updates}
+        assert tracker._alone[0] == (0 if second_object else k + 1)
+    assert np.isinf(tracker._burnout[0]) != second_object
+    tracker._half[0] = [100.0, 5.0, 2.5]  # a pair the radar could not resolve
+    _, xc, _ = tracker.estimates(3.5)
+    (update, *_) = tracker.process([_detection(xc[0, :3], xc[0, 3:6], s, R, 3.5)])
+    assert update.track == "T1"
+    u = xc[0, 3:6] / np.linalg.norm(xc[0, 3:6])
+    along_sigma = float(np.sqrt(u @ update.P[:3, :3] @ u))
+    assert (along_sigma >= 100.0) == second_object
+    with pytest.raises(ValueError, match="stage_alone_looks"):
+        Tracker([spec], scen.epoch_s, TrackerConfig(stage_release_m_s=3.0, stage_alone_looks=0))
 
 
 def _point_in_sector(spec, tracker):

@@ -105,6 +105,12 @@ class TrackerConfig:
     pair's mean, and no number of them tells where the missile is within the pair."""
     stage_beta_kg_m2: float = 1500.0
     """The nominal ballistic coefficient of a spent stage (for stage_release_m_s)."""
+    stage_alone_looks: int = 3
+    """After this many updates past burnout by radars that would have resolved the pair at
+    its nominal separation and saw no second object where it would be, a track's floor ends:
+    its object flies alone (no stage was released, or it fell behind out of the radars'
+    view). Without this end the floor costs a flight without a stage its accuracy along the
+    velocity for as long as any radar's angle cannot resolve the nominal pair."""
     max_speed_m_s: float = 8000.0
     """A tentative track whose speed exceeds this by more than 3σ is deleted, not confirmed:
     detections of different objects a few km apart, taken for one object by a track whose
@@ -231,6 +237,9 @@ class Tracker:
         self._half = np.zeros((0, 3))
         """Each track's nominal half-separation from a released stage: along-track distance
         (m), speed (m/s), and the time they refer to (stage_release_m_s)."""
+        self._alone = np.zeros(0, dtype=np.int64)
+        """Each track's updates past burnout by a radar that would have resolved the pair and
+        saw no second object beside it (stage_alone_looks)."""
         self._nis = np.zeros(0)
         """The running mean of each track's radar NIS per degree of freedom (innovation_scaling)."""
         if not 1 <= config.confirm_hits <= config.confirm_window <= 62:
@@ -241,6 +250,8 @@ class Tracker:
             raise ValueError("max_speed_m_s must be > 0 (math.inf: no limit)")
         if not (config.stage_release_m_s >= 0.0 and config.stage_beta_kg_m2 > 0.0):
             raise ValueError("stage_release_m_s ≥ 0 (0: off) and stage_beta_kg_m2 > 0")
+        if not config.stage_alone_looks >= 1:
+            raise ValueError("stage_alone_looks must be ≥ 1")
         self._window = (1 << config.confirm_window) - 1
         # tracks started in the current scan (they join the arrays after it)
         self._born: list[tuple[list[Track], FloatArray, FloatArray, FloatArray, float]] = []
@@ -534,12 +545,24 @@ class Tracker:
         self._P[rows, :, :, 6] = 0.0
         self._P[rows, :, 6, 6] = self.config.initial_log_kappa_sigma**2
 
-    def _consider_pair(self, rows: IntArray, spec: SensorSpec, s: FloatArray, t: float) -> None:
-        """TrackerConfig.stage_release_m_s: the updated track rows past their burnout keep at
-        least the variance along their velocity of the pair's nominal half-separation, where
-        this radar could not resolve the pair (a consider parameter, as in a Schmidt-Kalman
-        filter, kept as a floor)."""
-        rows = rows[np.isfinite(self._burnout[rows])]
+    def _consider_pair(
+        self,
+        rows: IntArray,
+        cols: IntArray,
+        z: FloatArray,
+        spec: SensorSpec,
+        s: FloatArray,
+        t: float,
+    ) -> None:
+        """TrackerConfig.stage_release_m_s: the track rows past their burnout, updated with
+        detections z[cols] of this radar's scan z, keep at least the variance along their
+        velocity of the pair's nominal half-separation, where this radar could not resolve
+        the pair (a consider parameter, as in a Schmidt-Kalman filter, kept as a floor). Where
+        it could and the scan holds no second detection where the other object would be, the
+        look counts toward ending the floor (stage_alone_looks); its burnout time then
+        becomes +inf."""
+        past = np.isfinite(self._burnout[rows])
+        rows, cols = rows[past], cols[past]
         if not rows.size:
             return
         xc, _ = imm_ekf.combine(self._x, self._P, self._mu, rows)
@@ -561,12 +584,42 @@ class Tracker:
         merged = (sep * along < spec.resolution_range_m) & (
             across < math.radians(spec.resolution_angle_deg)
         )
+        resolved = np.flatnonzero(~merged)
+        if resolved.size:
+            alone = ~self._beside(
+                z, cols[resolved], sep[resolved] * along[resolved], across[resolved], spec
+            )
+            ended = rows[resolved[alone]]
+            self._alone[ended] += 1
+            self._burnout[ended[self._alone[ended] >= self.config.stage_alone_looks]] = np.inf
         for j in np.flatnonzero(merged).tolist():
             i, uu = int(rows[j]), np.outer(u[j], u[j])
             for lo, sigma in ((0, half[j, 0]), (3, half[j, 1])):
                 block = self._P[i, :, lo : lo + 3, lo : lo + 3]
                 var = np.einsum("a,kab,b->k", u[j], block, u[j])
                 block += np.maximum(sigma**2 - var, 0.0)[:, None, None] * uu
+
+    @staticmethod
+    def _beside(
+        z: FloatArray, cols: IntArray, range_m: FloatArray, angle_rad: FloatArray, spec: SensorSpec
+    ) -> npt.NDArray[np.bool_]:
+        """For each detection z[cols]: does the scan hold another one where a second object
+        of the pair would be (within twice the nominal separation's range and angle, plus 4σ
+        of the radar's noise)? The stage may be ahead or behind, and the nominal separation
+        is only nominal."""
+        dr = np.abs(z[:, 0][None, :] - z[cols, 0][:, None])
+        daz = (z[:, 1][None, :] - z[cols, 1][:, None] + math.pi) % (2.0 * math.pi) - math.pi
+        dang = np.hypot(daz * np.cos(z[cols, 2])[:, None], z[:, 2][None, :] - z[cols, 2][:, None])
+        near = (dr < (2.0 * range_m + 4.0 * spec.sigma_range_m)[:, None]) & (
+            dang
+            < (
+                2.0 * angle_rad
+                + 4.0 * math.radians(max(spec.sigma_azimuth_deg, spec.sigma_elevation_deg))
+            )[:, None]
+        )
+        near[np.arange(cols.size), cols] = False
+        found: npt.NDArray[np.bool_] = near.any(axis=1)
+        return found
 
     def _burnouts(self, rows: IntArray, t: float) -> None:
         """Book when updated track rows leave boost for another model (stage_release_m_s)."""
@@ -576,6 +629,7 @@ class Tracker:
         new = rows[~boost & self._boosted[rows] & np.isnan(self._burnout[rows])]
         self._burnout[new] = t
         self._half[new] = [0.0, 0.5 * self.config.stage_release_m_s, t]
+        self._alone[new] = 0
 
     def _noise(self, spec: SensorSpec, mdim: int) -> FloatArray:
         """The radar's measurement covariance (range, azimuth, elevation[, range-rate])."""
@@ -633,7 +687,7 @@ class Tracker:
             )
             self._x[rows], self._P[rows] = x1.reshape(n, K, D), P1.reshape(n, K, D, D)
         if self.config.stage_release_m_s > 0.0:
-            self._consider_pair(rows, spec, s, t)
+            self._consider_pair(rows, cols, z, spec, s, t)
         return self._store(rows, spec, t)
 
     # -- infrared ---------------------------------------------------------------------------
@@ -896,7 +950,7 @@ class Tracker:
     _ROWS: Final = (
         *("_x", "_P", "_mu", "_t"),
         *("_misses", "_last", "_updates", "_chances", "_confirmed", "_nis"),
-        *("_burnout", "_boosted", "_half"),
+        *("_burnout", "_boosted", "_half", "_alone"),
     )
     """The per-track arrays, row i for tracks[i]."""
 
@@ -955,6 +1009,7 @@ class Tracker:
             "_burnout": np.full(n, np.nan),
             "_boosted": np.zeros(n, dtype=np.bool_),
             "_half": np.zeros((n, 3)),
+            "_alone": np.zeros(n, dtype=np.int64),
         }
         self._born = []
         up = np.ones(n, dtype=np.bool_)
