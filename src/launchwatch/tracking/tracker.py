@@ -96,13 +96,15 @@ class TrackerConfig:
     track between a stage and a debris fragment, widened, goes on taking both."""
     innovation_memory: float = 0.7
     """The running mean's weight on the past per update (about 6 updates)."""
-    stage_release_m_s: float = 0.0
+    stage_release_m_s: float = 3.0
     """The speed (m/s) at which a spent stage may be pushed back from the missile at burnout,
-    or 0 (the default) for no such consider term. When more than 0, a track seen under thrust
-    and then in ballistic flight keeps, while a radar could not resolve such a pair, at least
-    the variance along its velocity of the pair's nominal half-separation (pushed apart at
-    this speed, then by the stage's drag at ``stage_beta_kg_m2``): its detections may be the
-    pair's mean, and no number of them tells where the missile is within the pair."""
+    or 0 for no such consider term. A track seen under thrust and then in ballistic flight
+    keeps, while a radar could not resolve such a pair, at least the variance along its
+    velocity of the pair's nominal half-separation (pushed apart at this speed, then by the
+    stage's drag at ``stage_beta_kg_m2``): its detections may be the pair's mean, and no
+    number of them tells where the missile is within the pair (docs/tracking.md, "A released
+    stage as a consider term"). 3 m/s is the simulator's push (truth.py) and an assumption a
+    real system would set per missile type."""
     stage_beta_kg_m2: float = 1500.0
     """The nominal ballistic coefficient of a spent stage (for stage_release_m_s)."""
     stage_alone_looks: int = 3
@@ -584,7 +586,13 @@ class Tracker:
         merged = (sep * along < spec.resolution_range_m) & (
             across < math.radians(spec.resolution_angle_deg)
         )
-        resolved = np.flatnonzero(~merged)
+        # only a radar that would resolve even half the nominal pair may call the track alone:
+        # where the pair flies closer than nominal, a radar that merges it sees one detection
+        # too, and the floor would end while it is needed
+        resolved = np.flatnonzero(
+            (0.5 * sep * along >= spec.resolution_range_m)
+            | (0.5 * across >= math.radians(spec.resolution_angle_deg))
+        )
         if resolved.size:
             alone = ~self._beside(
                 z, cols[resolved], sep[resolved] * along[resolved], across[resolved], spec
@@ -592,12 +600,14 @@ class Tracker:
             ended = rows[resolved[alone]]
             self._alone[ended] += 1
             self._burnout[ended[self._alone[ended] >= self.config.stage_alone_looks]] = np.inf
-        for j in np.flatnonzero(merged).tolist():
-            i, uu = int(rows[j]), np.outer(u[j], u[j])
-            for lo, sigma in ((0, half[j, 0]), (3, half[j, 1])):
-                block = self._P[i, :, lo : lo + 3, lo : lo + 3]
-                var = np.einsum("a,kab,b->k", u[j], block, u[j])
-                block += np.maximum(sigma**2 - var, 0.0)[:, None, None] * uu
+        floored, um = rows[merged], u[merged]
+        uu = np.einsum("ma,mb->mab", um, um)[:, None]
+        for lo, sigma in ((0, half[merged, 0]), (3, half[merged, 1])):
+            block = self._P[floored, :, lo : lo + 3, lo : lo + 3]
+            var = np.einsum("ma,mkab,mb->mk", um, block, um)
+            self._P[floored, :, lo : lo + 3, lo : lo + 3] = (
+                block + np.maximum(sigma[:, None] ** 2 - var, 0.0)[:, :, None, None] * uu
+            )
 
     @staticmethod
     def _beside(
