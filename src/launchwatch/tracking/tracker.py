@@ -108,8 +108,8 @@ class TrackerConfig:
     stage_beta_kg_m2: float = 1500.0
     """The nominal ballistic coefficient of a spent stage (for stage_release_m_s)."""
     stage_alone_looks: int = 3
-    """After this many updates past burnout by radars that would have resolved the pair at
-    its nominal separation and saw no second object where it would be, a track's floor ends:
+    """After this many updates past burnout by radars that would have resolved even half the
+    pair's nominal separation and saw no second object where it would be, a track's floor ends:
     its object flies alone (no stage was released, or it fell behind out of the radars'
     view). Without this end the floor costs a flight without a stage its accuracy along the
     velocity for as long as any radar's angle cannot resolve the nominal pair."""
