@@ -494,7 +494,7 @@ def test_a_track_past_burnout_keeps_the_unresolved_pair_s_half_separation():
 def test_a_track_seen_alone_where_a_stage_would_be_resolved_ends_its_floor(second_object):
     """With stage_release_m_s, a track past burnout whose nominal pair the radar would resolve
     (half-separation 5 km) and that the radar sees alone three times (stage_alone_looks) flies
-    alone: its floor ends (burnout time +inf), so a later update where the pair would be
+    alone: its floor ends (until it burns out again), so a later update where the pair would be
     merged keeps no floor. Where the scan also holds a second detection near it (T2's, 2 km
     further in range), the looks do not count and the floor stays."""
     scen = load_scenario(MINI)
@@ -513,7 +513,7 @@ def test_a_track_seen_alone_where_a_stage_would_be_resolved_ends_its_floor(secon
         updates = tracker.process(scan)
         assert "T1" in {u.track for u in updates}
         assert tracker._alone[0] == (0 if second_object else k + 1)
-    assert np.isinf(tracker._burnout[0]) != second_object
+    assert (tracker._alone[0] >= tracker.config.stage_alone_looks) != second_object
     tracker._half[0] = [100.0, 5.0, 2.5]  # a pair the radar could not resolve
     _, xc, _ = tracker.estimates(3.5)
     (update, *_) = tracker.process([_detection(xc[0, :3], xc[0, 3:6], s, R, 3.5)])

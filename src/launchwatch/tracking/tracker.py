@@ -561,9 +561,11 @@ class Tracker:
         velocity of the pair's nominal half-separation, where this radar could not resolve
         the pair (a consider parameter, as in a Schmidt-Kalman filter, kept as a floor). Where
         it could and the scan holds no second detection where the other object would be, the
-        look counts toward ending the floor (stage_alone_looks); its burnout time then
-        becomes +inf."""
-        past = np.isfinite(self._burnout[rows])
+        look counts toward ending the floor (stage_alone_looks): a track with that many looks
+        keeps no floor until it burns out again."""
+        past = np.isfinite(self._burnout[rows]) & (
+            self._alone[rows] < self.config.stage_alone_looks
+        )
         rows, cols = rows[past], cols[past]
         if not rows.size:
             return
@@ -583,23 +585,24 @@ class Tracker:
         along = np.abs(np.einsum("ij,ij->i", u, rel)) / rng
         sep = 2.0 * half[:, 0]
         across = sep * np.sqrt(np.maximum(1.0 - along**2, 0.0)) / rng
-        merged = (sep * along < spec.resolution_range_m) & (
-            across < math.radians(spec.resolution_angle_deg)
-        )
+
+        def one_cell(fraction: float) -> npt.NDArray[np.bool_]:
+            """Would this radar see a pair this fraction of the nominal one as one detection?"""
+            cell: npt.NDArray[np.bool_] = (fraction * sep * along < spec.resolution_range_m) & (
+                fraction * across < math.radians(spec.resolution_angle_deg)
+            )
+            return cell
+
+        merged = one_cell(1.0)
         # only a radar that would resolve even half the nominal pair may call the track alone:
         # where the pair flies closer than nominal, a radar that merges it sees one detection
         # too, and the floor would end while it is needed
-        resolved = np.flatnonzero(
-            (0.5 * sep * along >= spec.resolution_range_m)
-            | (0.5 * across >= math.radians(spec.resolution_angle_deg))
-        )
+        resolved = np.flatnonzero(~one_cell(0.5))
         if resolved.size:
             alone = ~self._beside(
                 z, cols[resolved], sep[resolved] * along[resolved], across[resolved], spec
             )
-            ended = rows[resolved[alone]]
-            self._alone[ended] += 1
-            self._burnout[ended[self._alone[ended] >= self.config.stage_alone_looks]] = np.inf
+            self._alone[rows[resolved[alone]]] += 1
         floored, um = rows[merged], u[merged]
         uu = np.einsum("ma,mb->mab", um, um)[:, None]
         for lo, sigma in ((0, half[merged, 0]), (3, half[merged, 1])):
