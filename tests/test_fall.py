@@ -10,7 +10,7 @@ from launchwatch import earth
 from launchwatch.atmosphere import density_kg_m3
 from launchwatch.flight.dynamics import approximate_altitude_m
 from launchwatch.flight.fall import fall
-from launchwatch.flight.pointwise import altitude, density
+from launchwatch.flight.pointwise import altitude, density, geodetic, on_ellipsoid
 from launchwatch.flight.propagate import propagate
 
 
@@ -95,3 +95,12 @@ def test_pointwise_density_and_altitude_repeat_the_vectorised_forms() -> None:
     np.testing.assert_allclose([density(x) for x in h], density_kg_m3(h), rtol=1e-12)
     r, _, _ = _states(50, seed=14)
     np.testing.assert_allclose([altitude(x) for x in r], approximate_altitude_m(r), atol=1e-6)
+    lat, lon, h = np.array([geodetic(*x) for x in r]).T
+    ref_lat, ref_lon, ref_h = earth.ecef_to_geodetic(r)
+    np.testing.assert_allclose(np.degrees(lat), ref_lat, atol=1e-12)
+    np.testing.assert_allclose(np.degrees(lon), ref_lon, atol=1e-12)
+    np.testing.assert_allclose(h, ref_h, atol=1e-6)
+    ground = np.empty_like(r)
+    for x, a, b in zip(ground, lat, lon, strict=True):
+        on_ellipsoid(a, b, x)
+    np.testing.assert_allclose(ground, earth.geodetic_to_ecef(ref_lat, ref_lon, 0.0), atol=1e-6)

@@ -15,6 +15,7 @@ from launchwatch.sensors import (
     line_of_sight_clear,
     observe,
     sensor_position,
+    ship_state,
 )
 from launchwatch.simulate import simulate
 from launchwatch.truth import Truth, TruthObject
@@ -233,6 +234,16 @@ def test_ship_moves_along_its_course():
     lat, lon, _ = earth.ecef_to_geodetic(r[1])
     assert lon > 134.0
     assert float(lat) == pytest.approx(39.0, abs=0.01)
+    # the radar's frame (as the tracker takes it): east, north and up where the ship is, and
+    # its velocity along the course in that frame's horizontal plane
+    r2, v2, R = ship_state(ship, np.array([0.0, 3600.0]), 0.0)
+    np.testing.assert_array_equal(r2, r)
+    np.testing.assert_array_equal(v2, v)
+    lat, lon, _ = earth.ecef_to_geodetic(r)
+    np.testing.assert_allclose(R, earth.enu_rotation(lat, lon), atol=1e-12)
+    enu = np.einsum("kij,kj->ki", R, v)
+    assert np.abs(enu[:, 2]).max() < 1e-9
+    assert np.degrees(np.arctan2(enu[0, 0], enu[0, 1])) == pytest.approx(90.0, abs=1e-6)
 
 
 def test_highly_elliptical_orbit_perigee_and_apogee():

@@ -91,10 +91,11 @@ def geodetic_to_ecef(lat_deg: ArrayLike, lon_deg: ArrayLike, alt_m: ArrayLike) -
     h = _f(alt_m)
     sin_lat, cos_lat = np.sin(lat), np.cos(lat)
     n = WGS84_A_M / np.sqrt(1.0 - WGS84_E2 * sin_lat**2)  # prime-vertical radius of curvature
-    x = (n + h) * cos_lat * np.cos(lon)
-    y = (n + h) * cos_lat * np.sin(lon)
-    z = (n * (1.0 - WGS84_E2) + h) * sin_lat
-    return np.stack(np.broadcast_arrays(x, y, z), axis=-1)
+    out = np.empty((*np.broadcast_shapes(lat.shape, lon.shape, h.shape), 3))
+    out[..., 0] = (n + h) * cos_lat * np.cos(lon)
+    out[..., 1] = (n + h) * cos_lat * np.sin(lon)
+    out[..., 2] = (n * (1.0 - WGS84_E2) + h) * sin_lat
+    return out
 
 
 def _heikkinen(ecef: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -151,11 +152,13 @@ def enu_rotation(lat_deg: ArrayLike, lon_deg: ArrayLike) -> FloatArray:
     lon = np.radians(_f(lon_deg))
     sl, cl = np.sin(lat), np.cos(lat)
     so, co = np.sin(lon), np.cos(lon)
-    zero = np.zeros_like(sl * so)
-    east = np.stack(np.broadcast_arrays(-so, co, zero), axis=-1)
-    north = np.stack(np.broadcast_arrays(-sl * co, -sl * so, cl), axis=-1)
-    up = np.stack(np.broadcast_arrays(cl * co, cl * so, sl), axis=-1)
-    return np.stack([east, north, up], axis=-2)
+    # filled in place: stacking the nine entries costs more than the trigonometry for the
+    # one-point calls of the tracker's inner loops
+    R = np.empty((*np.broadcast_shapes(lat.shape, lon.shape), 3, 3))
+    R[..., 0, 0], R[..., 0, 1], R[..., 0, 2] = -so, co, 0.0
+    R[..., 1, 0], R[..., 1, 1], R[..., 1, 2] = -sl * co, -sl * so, cl
+    R[..., 2, 0], R[..., 2, 1], R[..., 2, 2] = cl * co, cl * so, sl
+    return R
 
 
 def ecef_to_enu(
@@ -194,10 +197,11 @@ def aer_to_enu(azimuth_deg: ArrayLike, elevation_deg: ArrayLike, range_m: ArrayL
     el = np.radians(_f(elevation_deg))
     r = _f(range_m)
     horizontal = r * np.cos(el)
-    return np.stack(
-        np.broadcast_arrays(horizontal * np.sin(az), horizontal * np.cos(az), r * np.sin(el)),
-        axis=-1,
-    )
+    out = np.empty((*np.broadcast_shapes(az.shape, el.shape, r.shape), 3))
+    out[..., 0] = horizontal * np.sin(az)
+    out[..., 1] = horizontal * np.cos(az)
+    out[..., 2] = r * np.sin(el)
+    return out
 
 
 def ecef_to_aer(

@@ -40,6 +40,7 @@ __all__ = [
     "observe",
     "sector_width_deg",
     "sensor_position",
+    "ship_state",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -129,6 +130,20 @@ def _kepler_position_eci(spec: SensorSpec, dt_s: FloatArray) -> FloatArray:
     return np.stack([x, y, z], axis=-1)
 
 
+def ship_state(
+    spec: SensorSpec, times: FloatArray, epoch_s: float
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """ECEF position and velocity (k, 3) of a ship on its steady course at the times, and its
+    east-north-up rotation there (k, 3, 3): the radar's frame."""
+    dist = spec.speed_kn * KNOT_M_S * (times - epoch_s)
+    lat, lon, back = earth.geodesic_direct(spec.lat_deg, spec.lon_deg, spec.course_deg, dist)
+    r = earth.geodetic_to_ecef(lat, lon, spec.alt_m)
+    R = earth.enu_rotation(lat, lon)
+    enu = earth.aer_to_enu((back + 180.0) % 360.0, 0.0, spec.speed_kn * KNOT_M_S)
+    v = np.einsum("kji,kj->ki", R, enu)
+    return r, v, R
+
+
 def sensor_position(
     spec: SensorSpec, times: FloatArray, epoch_s: float
 ) -> tuple[FloatArray, FloatArray]:
@@ -142,11 +157,7 @@ def sensor_position(
         v_i = (r_i2 - r_i) / dt
         return earth.eci_to_ecef(r_i, v_i, times)
     if spec.speed_kn > 0:
-        dist = spec.speed_kn * KNOT_M_S * (times - epoch_s)
-        lat, lon, back = earth.geodesic_direct(spec.lat_deg, spec.lon_deg, spec.course_deg, dist)
-        r = earth.geodetic_to_ecef(lat, lon, spec.alt_m)
-        enu = earth.aer_to_enu((back + 180.0) % 360.0, 0.0, spec.speed_kn * KNOT_M_S)
-        v = np.einsum("kji,kj->ki", earth.enu_rotation(lat, lon), enu)
+        r, v, _ = ship_state(spec, times, epoch_s)
         return r, v
     r = np.broadcast_to(earth.geodetic_to_ecef(spec.lat_deg, spec.lon_deg, spec.alt_m), (k, 3))
     return np.array(r), np.zeros((k, 3))

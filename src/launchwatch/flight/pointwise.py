@@ -6,6 +6,8 @@ tests/test_fall.py compare them:
 
 - :func:`density`: atmosphere.density_kg_m3 (the 50 m table of ln ρ);
 - :func:`altitude`: flight.dynamics.approximate_altitude_m;
+- :func:`geodetic` and :func:`on_ellipsoid`: earth.ecef_to_geodetic (Heikkinen) and
+  earth.geodetic_to_ecef at height 0, in radians;
 - :func:`flight_derivative`: flight.propagate's right-hand side (J2 gravity, rotation, drag;
   no lift); :func:`flight_derivative_in` the same for a caller that has the air density.
 
@@ -24,9 +26,17 @@ import numpy.typing as npt
 from numba import njit
 
 from launchwatch.atmosphere import DENSITY_TABLE
-from launchwatch.earth import GM_M3_S2, J2, WGS84_A_M, WGS84_B_M
+from launchwatch.earth import GM_M3_S2, J2, WGS84_A_M, WGS84_B_M, WGS84_E2, WGS84_EP2
 
-__all__ = ["JIT", "altitude", "density", "flight_derivative", "flight_derivative_in"]
+__all__ = [
+    "JIT",
+    "altitude",
+    "density",
+    "flight_derivative",
+    "flight_derivative_in",
+    "geodetic",
+    "on_ellipsoid",
+]
 
 FloatArray = npt.NDArray[np.float64]
 JIT: Final[dict[str, Any]] = {"cache": True, "nogil": True, "error_model": "numpy"}
@@ -55,6 +65,43 @@ def altitude(r: FloatArray) -> float:
     rn2 = r[0] * r[0] + r[1] * r[1] + r[2] * r[2]
     sin2 = r[2] * r[2] / rn2
     return math.sqrt(rn2) - WGS84_A_M * WGS84_B_M / math.sqrt(_B2 + (_A2 - _B2) * sin2)
+
+
+@njit(**JIT)  # type: ignore[untyped-decorator]
+def geodetic(x: float, y: float, z: float) -> tuple[float, float, float]:
+    """Latitude, longitude (rad) and height (m) of an ECEF point: earth._heikkinen for one."""
+    a, b, e2 = WGS84_A_M, WGS84_B_M, WGS84_E2
+    p2 = x * x + y * y
+    p = math.sqrt(p2)
+    F = 54.0 * b * b * z * z
+    G = p2 + (1.0 - e2) * z * z - e2 * (a * a - b * b)
+    c = e2 * e2 * F * p2 / (G * G * G)
+    s = np.cbrt(1.0 + c + math.sqrt(c * c + 2.0 * c))
+    k = s + 1.0 + 1.0 / s
+    P = F / (3.0 * k * k * G * G)
+    Q = math.sqrt(1.0 + 2.0 * e2 * e2 * P)
+    r0 = -P * e2 * p / (1.0 + Q) + math.sqrt(
+        max(
+            0.5 * a * a * (1.0 + 1.0 / Q) - P * (1.0 - e2) * z * z / (Q * (1.0 + Q)) - 0.5 * P * p2,
+            0.0,
+        )
+    )
+    U = math.sqrt((p - e2 * r0) ** 2 + z * z)
+    V = math.sqrt((p - e2 * r0) ** 2 + (1.0 - e2) * z * z)
+    z0 = b * b * z / (a * V)
+    h = U * (1.0 - b * b / (a * V))
+    return math.atan2(z + WGS84_EP2 * z0, p), math.atan2(y, x), h
+
+
+@njit(**JIT)  # type: ignore[untyped-decorator]
+def on_ellipsoid(lat: float, lon: float, out: FloatArray) -> None:
+    """ECEF (m) of the point at latitude, longitude (rad) on the ellipsoid:
+    earth.geodetic_to_ecef at height 0."""
+    sin_lat, cos_lat = math.sin(lat), math.cos(lat)
+    n = WGS84_A_M / math.sqrt(1.0 - WGS84_E2 * sin_lat**2)
+    out[0] = n * cos_lat * math.cos(lon)
+    out[1] = n * cos_lat * math.sin(lon)
+    out[2] = n * (1.0 - WGS84_E2) * sin_lat
 
 
 @njit(**JIT)  # type: ignore[untyped-decorator]

@@ -11,14 +11,16 @@ mean, and the 95 % ellipse is the 2×2 covariance scaled by χ²₂(0.95) = 5.99
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
 import numpy.typing as npt
+from numba import njit
 
-from launchwatch import earth
 from launchwatch.flight.fall import fall
+from launchwatch.flight.pointwise import JIT, geodetic, on_ellipsoid
 from launchwatch.tracking.kalman import sigma_points
 from launchwatch.tracking.motion import kappa_of
 
@@ -83,16 +85,8 @@ def _through_flight(
         5.0,
         1.0,
     )
-    lat, lon, _ = earth.ecef_to_geodetic(r_ground)
-    lat, lon = lat.reshape(n, k), lon.reshape(n, k)
+    mlat, mlon, C = _ground_spread(r_ground.reshape(n, k, 3), wm, wc)
     times = t_ground.reshape(n, k)
-    # mean point of each track: weighted mean in ECEF on the ground, then its ENU plane
-    ground = earth.geodetic_to_ecef(lat, lon, 0.0)  # (n, k, 3)
-    m = np.einsum("k,nkd->nd", wm, ground)
-    mlat, mlon, _ = earth.ecef_to_geodetic(m)
-    enu = earth.ecef_to_enu(ground, mlat[:, None], mlon[:, None], 0.0)[:, :, :2]
-    d = enu - np.einsum("k,nkd->nd", wm, enu)[:, None]
-    C = np.einsum("k,nki,nkj->nij", wc, d, d)
     evals, evecs = np.linalg.eigh(C)
     evals = np.maximum(evals, 0.0)
     major = evecs[:, :, 1]
@@ -116,3 +110,49 @@ def _through_flight(
             strict=True,
         )
     ]
+
+
+@njit(**JIT)  # type: ignore[untyped-decorator]
+def _ground_spread(
+    r: FloatArray, wm: FloatArray, wc: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Mean point (lat_deg, lon_deg) and east-north covariance (n, 2, 2; m²) of each track's
+    sigma points r (n, k, 3; ECEF) where they fall: each point is put on the ellipsoid below
+    it, the weighted mean of those is taken in ECEF and put on the ellipsoid, and the spread is
+    measured in the east-north plane there. Compiled: written with earth's NumPy conversions
+    this took 0.15 ms a call, more than flying the points (a call for a few tracks' 15 points,
+    every 1-2 s per track)."""
+    n, k = r.shape[0], r.shape[1]
+    mlat, mlon = np.empty(n), np.empty(n)
+    C = np.zeros((n, 2, 2))
+    ground, origin, m = np.empty((k, 3)), np.empty(3), np.empty(3)
+    east, north = np.empty(k), np.empty(k)
+    for i in range(n):
+        m[:] = 0.0
+        for j in range(k):
+            lat, lon, _ = geodetic(r[i, j, 0], r[i, j, 1], r[i, j, 2])
+            on_ellipsoid(lat, lon, ground[j])
+            for c in range(3):
+                m[c] += wm[j] * ground[j, c]
+        lat0, lon0, _ = geodetic(m[0], m[1], m[2])
+        on_ellipsoid(lat0, lon0, origin)
+        sl, cl, so, co = math.sin(lat0), math.cos(lat0), math.sin(lon0), math.cos(lon0)
+        me = mn = 0.0
+        for j in range(k):
+            dx, dy, dz = (
+                ground[j, 0] - origin[0],
+                ground[j, 1] - origin[1],
+                ground[j, 2] - origin[2],
+            )
+            east[j] = -so * dx + co * dy
+            north[j] = -sl * co * dx - sl * so * dy + cl * dz
+            me += wm[j] * east[j]
+            mn += wm[j] * north[j]
+        for j in range(k):
+            de, dn = east[j] - me, north[j] - mn
+            C[i, 0, 0] += wc[j] * de * de
+            C[i, 0, 1] += wc[j] * de * dn
+            C[i, 1, 1] += wc[j] * dn * dn
+        C[i, 1, 0] = C[i, 0, 1]
+        mlat[i], mlon[i] = math.degrees(lat0), math.degrees(lon0)
+    return mlat, mlon, C

@@ -41,7 +41,7 @@ from launchwatch import earth
 from launchwatch.atmosphere import density_kg_m3
 from launchwatch.flight.dynamics import approximate_altitude_m
 from launchwatch.scenario import SensorSpec
-from launchwatch.sensors import sector_width_deg, sensor_position
+from launchwatch.sensors import sector_width_deg, sensor_position, ship_state
 from launchwatch.tracking import imm, imm_ekf
 from launchwatch.tracking.impact import ImpactPrediction, predict_impacts, predict_launch_points
 from launchwatch.tracking.intake import Measurement
@@ -359,19 +359,19 @@ class Tracker:
     def _sensor_state(
         self, spec: SensorSpec, t: float
     ) -> tuple[FloatArray, FloatArray, FloatArray]:
-        fixed = spec.speed_kn == 0 and not (spec.type == "space-ir" and spec.orbit == "heo")
+        orbiting = spec.type == "space-ir" and spec.orbit == "heo"
+        fixed = spec.speed_kn == 0 and not orbiting
         if fixed and spec.id in self._fixed:
             return self._fixed[spec.id]
+        if spec.speed_kn > 0 and not orbiting:
+            # the ship's frame at its own latitude and longitude (not from its ECEF position)
+            s, sv, R = ship_state(spec, np.array([t]), self.epoch_s)
+            return s[0], sv[0], R[0]
         s, sv = sensor_position(spec, np.array([t]), self.epoch_s)
         if fixed:
             self._fixed[spec.id] = (s[0], sv[0], self._enu[spec.id])
             return self._fixed[spec.id]
-        if spec.speed_kn > 0:
-            lat, lon, _ = earth.ecef_to_geodetic(s[0])
-            R = earth.enu_rotation(lat, lon)
-        else:
-            R = self._enu[spec.id]
-        return s[0], sv[0], R
+        return s[0], sv[0], self._enu[spec.id]
 
     def _visible(
         self,
