@@ -487,13 +487,15 @@ class Tracker:
         cos_res = math.cos(math.radians(spec.resolution_angle_deg))
         for c in busy.tolist():
             k = np.flatnonzero(inside[:, c] & confirmed)
-            close = (np.abs(rng[k][:, None] - rng[k][None, :]) < spec.resolution_range_m) & (
-                unit[k] @ unit[k].T > cos_res
+            rk, uk = rng[k], unit[k]
+            a, b = np.nonzero(
+                (np.abs(rk[:, None] - rk[None, :]) < spec.resolution_range_m)
+                & (uk @ uk.T > cos_res)
             )
-            np.fill_diagonal(close, False)
-            merged[c] = bool(close.any())
-            for a, b in zip(*np.nonzero(np.triu(close)), strict=True):
-                pairs.add((int(k[a]), int(k[b])))
+            upper = a < b  # each pair once, and not a track with itself
+            if upper.any():
+                merged[c] = True
+                pairs.update(zip(k[a[upper]].tolist(), k[b[upper]].tolist(), strict=True))
         return merged, pairs
 
     def _share_cell(
