@@ -47,6 +47,7 @@ from launchwatch.tracking.impact import ImpactPrediction, predict_impacts, predi
 from launchwatch.tracking.intake import Measurement
 from launchwatch.tracking.kalman import ukf_predict, ukf_update
 from launchwatch.tracking.motion import MAX_STEP_S, STATE_DIM
+from launchwatch.tracking.resolution import unresolved_pairs
 from launchwatch.tracking.sensing import los_frame, radar_model
 
 __all__ = ["LaunchAlert", "Track", "TrackUpdate", "Tracker", "TrackerConfig", "triangulate"]
@@ -474,28 +475,15 @@ class Tracker:
         mean of the objects in one resolution cell, and updating either track with it as if it
         were that track's object pulls both to the middle. It updates neither (they count it
         as shadowed, not missed)."""
-        n_det = inside.shape[1]
-        confirmed = self._confirmed[see]
-        busy = np.flatnonzero((inside & confirmed[:, None]).sum(axis=0) >= 2)
-        merged = np.zeros(n_det, dtype=np.bool_)
-        pairs: set[tuple[int, int]] = set()
-        if not busy.size:
-            return merged, pairs
-        rel = xc[:, :3] - s
-        rng = np.sqrt(np.einsum("ij,ij->i", rel, rel))
-        unit = rel / rng[:, None]
-        cos_res = math.cos(math.radians(spec.resolution_angle_deg))
-        for c in busy.tolist():
-            k = np.flatnonzero(inside[:, c] & confirmed)
-            rk, uk = rng[k], unit[k]
-            a, b = np.nonzero(
-                (np.abs(rk[:, None] - rk[None, :]) < spec.resolution_range_m)
-                & (uk @ uk.T > cos_res)
-            )
-            upper = a < b  # each pair once, and not a track with itself
-            if upper.any():
-                merged[c] = True
-                pairs.update(zip(k[a[upper]].tolist(), k[b[upper]].tolist(), strict=True))
+        merged, found = unresolved_pairs(
+            inside,
+            self._confirmed[see],
+            xc,
+            s,
+            spec.resolution_range_m,
+            spec.resolution_angle_deg,
+        )
+        pairs = {(a, b) for a, b in found.tolist()}
         return merged, pairs
 
     def _share_cell(
