@@ -7,7 +7,9 @@ import math
 import numpy as np
 
 from launchwatch import earth
-from launchwatch.tracking.resolution import unresolved_pairs
+from launchwatch.atmosphere import density_kg_m3
+from launchwatch.flight.dynamics import approximate_altitude_m
+from launchwatch.tracking.resolution import stage_floor, unresolved_pairs
 
 
 def _reference(inside, confirmed, p, s, res_range_m, res_angle_deg):
@@ -50,3 +52,96 @@ def test_unresolved_pairs_match_the_numpy_form_on_300_seeded_scans() -> None:
         with_pairs += bool(ref_pairs)
     # the cases exercise the test: many scans have pairs, many do not
     assert 50 < with_pairs < 250
+
+
+def _floor_reference(x, P, mu, rows, cols, z, half, alone, t, s, beta, res_r, res_a, sig_r, sig_a):
+    """Tracker._consider_pair's NumPy form (tracker.py before 2026-12-03), past its filter."""
+    xc = np.einsum("nk,nka->na", mu[rows], x[rows])
+    h = half[rows]
+    dt = np.maximum(t - h[:, 2], 0.0)
+    speed = np.linalg.norm(xc[:, 3:6], axis=1)
+    rho = density_kg_m3(approximate_altitude_m(xc[:, :3]))
+    accel = rho * speed**2 / (2.0 * beta)
+    h[:, 1] += 0.5 * accel * dt
+    h[:, 0] += h[:, 1] * dt
+    h[:, 2] = t
+    half[rows] = h
+    u = xc[:, 3:6] / speed[:, None]
+    rel = xc[:, :3] - s
+    rng = np.linalg.norm(rel, axis=1)
+    along = np.abs(np.einsum("ij,ij->i", u, rel)) / rng
+    sep = 2.0 * h[:, 0]
+    across = sep * np.sqrt(np.maximum(1.0 - along**2, 0.0)) / rng
+
+    def one_cell(fraction):
+        return (fraction * sep * along < res_r) & (fraction * across < math.radians(res_a))
+
+    merged = one_cell(1.0)
+    resolved = np.flatnonzero(~one_cell(0.5))
+    if resolved.size:
+        c = cols[resolved]
+        dr = np.abs(z[:, 0][None, :] - z[c, 0][:, None])
+        daz = (z[:, 1][None, :] - z[c, 1][:, None] + math.pi) % (2.0 * math.pi) - math.pi
+        dang = np.hypot(daz * np.cos(z[c, 2])[:, None], z[:, 2][None, :] - z[c, 2][:, None])
+        near = (dr < (2.0 * sep[resolved] * along[resolved] + 4.0 * sig_r)[:, None]) & (
+            dang < (2.0 * across[resolved] + 4.0 * math.radians(sig_a))[:, None]
+        )
+        near[np.arange(c.size), c] = False
+        alone[rows[resolved[~near.any(axis=1)]]] += 1
+    floored, um = rows[merged], u[merged]
+    uu = np.einsum("ma,mb->mab", um, um)[:, None]
+    for lo, sigma in ((0, h[merged, 0]), (3, h[merged, 1])):
+        block = P[floored, :, lo : lo + 3, lo : lo + 3]
+        var = np.einsum("ma,mkab,mb->mk", um, block, um)
+        P[floored, :, lo : lo + 3, lo : lo + 3] = (
+            block + np.maximum(sigma[:, None] ** 2 - var, 0.0)[:, :, None, None] * uu
+        )
+
+
+def test_the_stage_floor_matches_its_numpy_form_on_200_seeded_scans() -> None:
+    rng = np.random.default_rng(12)
+    s = earth.geodetic_to_ecef(37.0, 127.0, 50.0)
+    R = earth.enu_rotation(37.0, 127.0)
+    floored = counted = uncounted = 0
+    for _ in range(200):
+        n, K = int(rng.integers(2, 9)), 3
+        # tracks 80-400 km up and 300-1,200 km out, falling or climbing at 2-4 km/s
+        lat, lon = rng.uniform(38.0, 42.0, n), rng.uniform(128.0, 138.0, n)
+        p = earth.geodetic_to_ecef(lat, lon, rng.uniform(80e3, 400e3, n))
+        v = rng.normal(0.0, 1.0, (n, 3))
+        v *= (rng.uniform(2e3, 4e3, n) / np.linalg.norm(v, axis=1))[:, None]
+        x = np.zeros((n, K, 8))
+        x[:, :, :3] = p[:, None] + rng.normal(0.0, 50.0, (n, K, 3))
+        x[:, :, 3:6] = v[:, None] + rng.normal(0.0, 2.0, (n, K, 3))
+        A = rng.normal(0.0, 1.0, (n, K, 8, 8))
+        scale = np.array([200.0, 200.0, 200.0, 5.0, 5.0, 5.0, 0.1, 1.0])
+        P = np.einsum("nkab,nkcb->nkac", A, A) * np.outer(scale, scale) / 8.0
+        mu = rng.dirichlet(np.ones(K), n)
+        # nominal half-separations of 0-3 km (some resolved by a 150 m / 0.3° radar, some not)
+        half = np.column_stack(
+            [rng.uniform(0.0, 3000.0, n), rng.uniform(0.0, 5.0, n), rng.uniform(-20.0, 0.0, n)]
+        )
+        alone = rng.integers(0, 3, n).astype(np.int64)
+        # the scan: one detection per updated track, and some near others (the second object)
+        rows = np.sort(rng.choice(n, int(rng.integers(1, n + 1)), replace=False)).astype(np.intp)
+        enu = np.einsum("ij,nj->ni", R, p[rows] - s)
+        az, el, sr = earth.enu_to_aer(enu)
+        z = np.column_stack([sr, np.radians(az), np.radians(el)])
+        extra = z[rng.random(rows.size) < 0.5] + rng.normal(0.0, 1.0, 3) * [2000.0, 0.01, 0.01]
+        z = np.vstack([z, extra])
+        cols = np.arange(rows.size, dtype=np.intp)
+        args = (z, 0.0, s, 1500.0, 150.0, 0.3, 20.0, 0.05)
+        before = (P.copy(), alone.copy())
+        ref = (P.copy(), half.copy(), alone.copy())
+        _floor_reference(x, ref[0], mu, rows, cols, z, ref[1], ref[2], *args[1:])
+        stage_floor(x, P, mu, rows, cols, z, half, alone, *args[1:])
+        np.testing.assert_allclose(P, ref[0], rtol=1e-12, atol=1e-9)
+        np.testing.assert_allclose(half, ref[1], rtol=1e-12)
+        np.testing.assert_array_equal(alone, ref[2])
+        floored += int(not np.array_equal(ref[0], before[0]))
+        counted += int((ref[2] - before[1]).sum())
+        uncounted += int(rows.size - (ref[2] - before[1]).sum())
+    # the cases exercise the floor, the count of looks alone and the looks not counted
+    assert floored > 20
+    assert counted > 20
+    assert uncounted > 20

@@ -1,4 +1,5 @@
-"""Which confirmed tracks a radar cannot tell apart in one scan, compiled with Numba.
+"""Which objects a radar cannot tell apart in one scan, compiled with Numba: confirmed tracks
+in one resolution cell, and a missile with the stage it released (the stage floor).
 
 A detection inside the gates of two or more confirmed tracks whose predicted positions lie
 within one resolution cell of the radar (range difference under its range resolution, angle
@@ -6,7 +7,10 @@ between the lines of sight under its angular resolution) is the mean of the obje
 cell (docs/tracking.md, "Consistency"). The test runs for every contested detection of every
 radar scan: written with NumPy it cost some 70 µs a scan in small-array overhead (7 % of the
 stress scenario's time), for a handful of tracks. tests/test_resolution.py holds it to the
-NumPy form it replaced.
+NumPy form it replaced. The stage floor (TrackerConfig.stage_release_m_s) asks the same question
+of a track and the stage it cannot see, for every track past burnout in every update (some
+50 NumPy calls a scan, 8 % of the stress run); tests/test_resolution.py holds it to its
+NumPy form too.
 """
 
 from __future__ import annotations
@@ -17,9 +21,9 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-from launchwatch.flight.pointwise import JIT
+from launchwatch.flight.pointwise import JIT, altitude, density
 
-__all__ = ["unresolved_pairs"]
+__all__ = ["stage_floor", "unresolved_pairs"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -78,3 +82,98 @@ def unresolved_pairs(
                     pairs[count, 0], pairs[count, 1] = a, b
                     count += 1
     return merged, pairs[:count]
+
+
+@njit(**JIT)  # type: ignore[untyped-decorator]
+def _beside(
+    z: FloatArray,
+    col: int,
+    range_m: float,
+    angle_rad: float,
+    sigma_range_m: float,
+    sigma_rad: float,
+) -> bool:
+    """Does the scan z hold a detection other than z[col] where a second object of the pair
+    would be: within twice the nominal separation's range and angle, plus 4σ of the radar's
+    noise? The stage may be ahead or behind, and the nominal separation is only nominal."""
+    for d in range(z.shape[0]):
+        if d == col:
+            continue
+        dr = abs(z[d, 0] - z[col, 0])
+        daz = (z[d, 1] - z[col, 1] + math.pi) % (2.0 * math.pi) - math.pi
+        dang = math.hypot(daz * math.cos(z[col, 2]), z[d, 2] - z[col, 2])
+        if dr < 2.0 * range_m + 4.0 * sigma_range_m and dang < 2.0 * angle_rad + 4.0 * sigma_rad:
+            return True
+    return False
+
+
+@njit(**JIT)  # type: ignore[untyped-decorator]
+def stage_floor(
+    x: FloatArray,
+    P: FloatArray,
+    mu: FloatArray,
+    rows: npt.NDArray[np.intp],
+    cols: npt.NDArray[np.intp],
+    z: FloatArray,
+    half: FloatArray,
+    alone: npt.NDArray[np.int64],
+    t: float,
+    s: FloatArray,
+    stage_beta_kg_m2: float,
+    resolution_range_m: float,
+    resolution_angle_deg: float,
+    sigma_range_m: float,
+    sigma_angle_deg: float,
+) -> None:
+    """TrackerConfig.stage_release_m_s for the track rows past burnout updated with
+    detections z[cols] (see Tracker._consider_pair), in place. Each row's nominal
+    half-separation from its stage, half[row] = (metres, m/s, time), grows with the stage's
+    extra drag (β stage_beta_kg_m2) to t. Where this radar at s would see the pair as one
+    detection, the row's position and velocity variance along its velocity is raised to at
+    least that half-separation's square (each IMM model). Where it would resolve even half the
+    pair and the scan holds no second detection where the other object would be, alone[row]
+    counts the look."""
+    K = mu.shape[1]
+    res_angle = math.radians(resolution_angle_deg)
+    sigma_angle = math.radians(sigma_angle_deg)
+    u = np.empty(3)
+    for j in range(rows.size):
+        i = rows[j]
+        xc = np.zeros(6)
+        for k in range(K):
+            for a in range(6):
+                xc[a] += mu[i, k] * x[i, k, a]
+        dt = max(t - half[i, 2], 0.0)
+        speed = math.sqrt(xc[3] * xc[3] + xc[4] * xc[4] + xc[5] * xc[5])
+        rho = density(altitude(xc))
+        accel = rho * speed * speed / (2.0 * stage_beta_kg_m2)
+        half[i, 1] += 0.5 * accel * dt
+        half[i, 0] += half[i, 1] * dt
+        half[i, 2] = t
+        for a in range(3):
+            u[a] = xc[3 + a] / speed
+        r0, r1, r2 = xc[0] - s[0], xc[1] - s[1], xc[2] - s[2]
+        rng = math.sqrt(r0 * r0 + r1 * r1 + r2 * r2)
+        along = abs(u[0] * r0 + u[1] * r1 + u[2] * r2) / rng
+        sep = 2.0 * half[i, 0]
+        across = sep * math.sqrt(max(1.0 - along * along, 0.0)) / rng
+        # only a radar that would resolve even half the nominal pair may call the track
+        # alone: where the pair flies closer than nominal, a radar that merges it sees one
+        # detection too, and the floor would end while it is needed
+        resolves_half = not (0.5 * sep * along < resolution_range_m and 0.5 * across < res_angle)
+        if resolves_half and not _beside(
+            z, cols[j], sep * along, across, sigma_range_m, sigma_angle
+        ):
+            alone[i] += 1
+        if not (sep * along < resolution_range_m and across < res_angle):
+            continue
+        for lo, sigma in ((0, half[i, 0]), (3, half[i, 1])):
+            for k in range(K):
+                var = 0.0
+                for a in range(3):
+                    for b in range(3):
+                        var += u[a] * P[i, k, lo + a, lo + b] * u[b]
+                add = max(sigma * sigma - var, 0.0)
+                for a in range(3):
+                    for b in range(3):
+                        P[i, k, lo + a, lo + b] += add * u[a] * u[b]

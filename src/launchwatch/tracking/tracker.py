@@ -38,8 +38,6 @@ from scipy.optimize import linear_sum_assignment
 from scipy.stats import chi2
 
 from launchwatch import earth
-from launchwatch.atmosphere import density_kg_m3
-from launchwatch.flight.dynamics import approximate_altitude_m
 from launchwatch.scenario import SensorSpec
 from launchwatch.sensors import sector_width_deg, sensor_position, ship_state
 from launchwatch.tracking import imm, imm_ekf
@@ -47,7 +45,7 @@ from launchwatch.tracking.impact import ImpactPrediction, predict_impacts, predi
 from launchwatch.tracking.intake import Measurement
 from launchwatch.tracking.kalman import ukf_predict, ukf_update
 from launchwatch.tracking.motion import MAX_STEP_S, STATE_DIM
-from launchwatch.tracking.resolution import unresolved_pairs
+from launchwatch.tracking.resolution import stage_floor, unresolved_pairs
 from launchwatch.tracking.sensing import los_frame, radar_model
 
 __all__ = ["LaunchAlert", "Track", "TrackUpdate", "Tracker", "TrackerConfig", "triangulate"]
@@ -559,70 +557,23 @@ class Tracker:
         rows, cols = rows[past], cols[past]
         if not rows.size:
             return
-        xc, _ = imm_ekf.combine(self._x, self._P, self._mu, rows)
-        half = self._half[rows]
-        dt = np.maximum(t - half[:, 2], 0.0)
-        speed = np.linalg.norm(xc[:, 3:6], axis=1)
-        rho = density_kg_m3(approximate_altitude_m(xc[:, :3]))
-        accel = rho * speed**2 / (2.0 * self.config.stage_beta_kg_m2)
-        half[:, 1] += 0.5 * accel * dt
-        half[:, 0] += half[:, 1] * dt
-        half[:, 2] = t
-        self._half[rows] = half
-        u = xc[:, 3:6] / speed[:, None]
-        rel = xc[:, :3] - s
-        rng = np.linalg.norm(rel, axis=1)
-        along = np.abs(np.einsum("ij,ij->i", u, rel)) / rng
-        sep = 2.0 * half[:, 0]
-        across = sep * np.sqrt(np.maximum(1.0 - along**2, 0.0)) / rng
-
-        def one_cell(fraction: float) -> npt.NDArray[np.bool_]:
-            """Would this radar see a pair this fraction of the nominal one as one detection?"""
-            cell: npt.NDArray[np.bool_] = (fraction * sep * along < spec.resolution_range_m) & (
-                fraction * across < math.radians(spec.resolution_angle_deg)
-            )
-            return cell
-
-        merged = one_cell(1.0)
-        # only a radar that would resolve even half the nominal pair may call the track alone:
-        # where the pair flies closer than nominal, a radar that merges it sees one detection
-        # too, and the floor would end while it is needed
-        resolved = np.flatnonzero(~one_cell(0.5))
-        if resolved.size:
-            alone = ~self._beside(
-                z, cols[resolved], sep[resolved] * along[resolved], across[resolved], spec
-            )
-            self._alone[rows[resolved[alone]]] += 1
-        floored, um = rows[merged], u[merged]
-        uu = np.einsum("ma,mb->mab", um, um)[:, None]
-        for lo, sigma in ((0, half[merged, 0]), (3, half[merged, 1])):
-            block = self._P[floored, :, lo : lo + 3, lo : lo + 3]
-            var = np.einsum("ma,mkab,mb->mk", um, block, um)
-            self._P[floored, :, lo : lo + 3, lo : lo + 3] = (
-                block + np.maximum(sigma[:, None] ** 2 - var, 0.0)[:, :, None, None] * uu
-            )
-
-    @staticmethod
-    def _beside(
-        z: FloatArray, cols: IntArray, range_m: FloatArray, angle_rad: FloatArray, spec: SensorSpec
-    ) -> npt.NDArray[np.bool_]:
-        """For each detection z[cols]: does the scan hold another one where a second object
-        of the pair would be (within twice the nominal separation's range and angle, plus 4σ
-        of the radar's noise)? The stage may be ahead or behind, and the nominal separation
-        is only nominal."""
-        dr = np.abs(z[:, 0][None, :] - z[cols, 0][:, None])
-        daz = (z[:, 1][None, :] - z[cols, 1][:, None] + math.pi) % (2.0 * math.pi) - math.pi
-        dang = np.hypot(daz * np.cos(z[cols, 2])[:, None], z[:, 2][None, :] - z[cols, 2][:, None])
-        near = (dr < (2.0 * range_m + 4.0 * spec.sigma_range_m)[:, None]) & (
-            dang
-            < (
-                2.0 * angle_rad
-                + 4.0 * math.radians(max(spec.sigma_azimuth_deg, spec.sigma_elevation_deg))
-            )[:, None]
+        stage_floor(
+            self._x,
+            self._P,
+            self._mu,
+            rows,
+            cols,
+            z,
+            self._half,
+            self._alone,
+            t,
+            s,
+            self.config.stage_beta_kg_m2,
+            spec.resolution_range_m,
+            spec.resolution_angle_deg,
+            spec.sigma_range_m,
+            max(spec.sigma_azimuth_deg, spec.sigma_elevation_deg),
         )
-        near[np.arange(cols.size), cols] = False
-        found: npt.NDArray[np.bool_] = near.any(axis=1)
-        return found
 
     def _burnouts(self, rows: IntArray, t: float) -> None:
         """Book when updated track rows leave boost for another model (stage_release_m_s)."""
