@@ -2,7 +2,7 @@
 position RMSE to the posterior Cramér-Rao bound, over seeded runs of one launch.
 
     bash scripts/bench montecarlo           (20 runs)
-    .venv-bench/bin/python bench/bench_montecarlo.py --runs 100      (about 20 minutes)
+    .venv-bench/bin/python bench/bench_montecarlo.py --runs 100      (about 4 minutes)
     .venv-bench/bin/python bench/bench_montecarlo.py --runs 10 --scenario scenarios/X.toml
 
 Each run re-simulates the 6 January 2025 launch seen by the allied sensors, without the spent

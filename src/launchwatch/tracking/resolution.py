@@ -43,8 +43,7 @@ def unresolved_pairs(
     a < b, each pair once)."""
     n_tracks, n_det = inside.shape
     merged = np.zeros(n_det, dtype=np.bool_)
-    pairs = np.empty((16, 2), dtype=np.intp)
-    count = 0
+    close = np.zeros((n_tracks, n_tracks), dtype=np.bool_)  # close[a, b], a < b: a pair
     cos_res = math.cos(math.radians(resolution_angle_deg))
     rng = np.empty(n_tracks)
     unit = np.empty((n_tracks, 3))
@@ -69,19 +68,8 @@ def unresolved_pairs(
                 if cos_ab <= cos_res:
                     continue
                 merged[c] = True
-                seen = False
-                for j in range(count):
-                    if pairs[j, 0] == a and pairs[j, 1] == b:
-                        seen = True
-                        break
-                if not seen:
-                    if count == pairs.shape[0]:
-                        grown = np.empty((2 * count, 2), dtype=np.intp)
-                        grown[:count] = pairs
-                        pairs = grown
-                    pairs[count, 0], pairs[count, 1] = a, b
-                    count += 1
-    return merged, pairs[:count]
+                close[a, b] = True
+    return merged, np.argwhere(close).astype(np.intp)
 
 
 @njit(**JIT)  # type: ignore[untyped-decorator]
@@ -136,10 +124,10 @@ def stage_floor(
     K = mu.shape[1]
     res_angle = math.radians(resolution_angle_deg)
     sigma_angle = math.radians(sigma_angle_deg)
-    u = np.empty(3)
+    u, xc = np.empty(3), np.empty(6)
     for j in range(rows.size):
         i = rows[j]
-        xc = np.zeros(6)
+        xc[:] = 0.0
         for k in range(K):
             for a in range(6):
                 xc[a] += mu[i, k] * x[i, k, a]
