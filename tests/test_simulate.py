@@ -194,6 +194,34 @@ def test_launch_given_by_burnout_state_has_no_boost(tmp_path):
     assert m.t_start == pytest.approx(load_scenario(p).launch_times_s[0] + 70.0)
 
 
+def test_a_lower_stage_falls_away_during_the_boost_the_last_at_burnout(tmp_path):
+    """Two stages: S1 separates half-way through the boost, S2 beside the payload at burnout,
+    each pushed back 3 m/s along the missile's velocity at that moment (truth._released)."""
+    p = tmp_path / "two.toml"
+    p.write_text(
+        SALVO.replace("count = 7\ninterval_s = 90.0", "stages = 2").replace(
+            "range_km = 400.0\napogee_km = 100.0", "range_km = 950.0\napogee_km = 4475.0"
+        )
+    )
+    truth = build_truth(load_scenario(p))
+    objects = {o.id: o for o in truth.objects}
+    m, s1, s2 = objects["M1"], objects["M1-S1"], objects["M1-S2"]
+    half_way = m.t_start + 0.5 * (m.t_burnout - m.t_start)
+    assert abs(s1.t_start - half_way) <= 1.0  # truth nodes are 1 s apart
+    assert abs(s2.t_start - m.t_burnout) <= 1.0
+    for stage in (s1, s2):
+        j = int(np.searchsorted(m.nodes_t, stage.t_start))
+        assert m.nodes_t[j] == stage.t_start
+        assert np.allclose(stage.nodes_r[0], m.nodes_r[j])
+        v = m.nodes_v[j]
+        assert np.allclose(stage.nodes_v[0], v - 3.0 * v / np.linalg.norm(v), atol=1e-9)
+    # by burnout the first stage is tens of km behind, the second beside the missile
+    r, _, alive = truth.states(np.array([m.t_burnout + 30.0]))
+    at = {o.id: r[k, 0] for k, o in enumerate(truth.objects) if alive[k, 0]}
+    assert "M1-S1" not in at or np.linalg.norm(at["M1-S1"] - at["M1"]) > 20e3
+    assert np.linalg.norm(at["M1-S2"] - at["M1"]) < 500.0
+
+
 def test_cli_simulate_summary_and_bad_file(tmp_path):
     proc = run_cli("simulate", MINI, "--out", tmp_path / "o", "--json", timeout=300)
     assert proc.returncode == 0, proc.stderr

@@ -34,6 +34,9 @@ IntArray = npt.NDArray[np.int8]
 
 NODE_STEP_S: Final = 1.0
 REENTRY_ALTITUDE_M: Final = 100_000.0
+STAGE_PUSH_M_S: Final = 3.0
+"""The speed at which a spent stage is pushed back at separation (the tracker's
+stage_release_m_s assumes the same)."""
 PHASES: Final = ("boost", "midcourse", "re-entry", "glide")
 Kind = Literal["missile", "stage", "debris"]
 
@@ -302,21 +305,27 @@ def _add_glide(m: TruthObject, launch: Launch, g: Glide) -> None:
 def _released(
     missiles: list[TruthObject], launch: Launch, rng: np.random.Generator
 ) -> list[TruthObject]:
-    """Spent stages and debris released at each missile's burnout."""
+    """Spent stages and debris released by each missile: stage k of n (S1 the lowest) when it
+    burns out, k/n of the way through the boost, so that only the last flies on beside the
+    payload after burnout; debris at burnout. A lower stage does not ride to the end of the
+    powered flight: it falls away while the stages above it burn, kilometres behind by
+    burnout."""
     rs, vs, ts, betas = [], [], [], []
     meta: list[tuple[str, Kind, str, float]] = []
     for m in missiles:
         if m.t_burnout <= m.t_start:
             continue
-        j = int(np.searchsorted(m.nodes_t, m.t_burnout))
-        r, v, t = m.nodes_r[j], m.nodes_v[j], m.nodes_t[j]
-        v_hat = v / np.linalg.norm(v)
         for s in range(launch.stages):
+            t_sep = m.t_start + (m.t_burnout - m.t_start) * (s + 1) / launch.stages
+            j = int(np.searchsorted(m.nodes_t, t_sep))
+            r, v = m.nodes_r[j], m.nodes_v[j]
             rs.append(r)
-            vs.append(v - (3.0 + 2.0 * s) * v_hat)  # pushed back at separation
-            ts.append(t)
+            vs.append(v - STAGE_PUSH_M_S * v / np.linalg.norm(v))  # pushed back at separation
+            ts.append(m.nodes_t[j])
             betas.append(launch.stage_beta_kg_m2)
             meta.append((f"{m.id}-S{s + 1}", "stage", m.id, launch.stage_rcs_m2))
+        j = int(np.searchsorted(m.nodes_t, m.t_burnout))
+        r, v, t = m.nodes_r[j], m.nodes_v[j], m.nodes_t[j]
         for d in range(launch.debris):
             rs.append(r)
             vs.append(v + rng.normal(0.0, launch.debris_speed_sigma_m_s, 3))
