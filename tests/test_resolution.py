@@ -1,4 +1,5 @@
-"""tracking.resolution (compiled) against the NumPy form it replaced in the tracker."""
+"""tracking.resolution: the compiled kernels against the NumPy forms they replaced in the
+tracker, and missile_ahead on hand-made scans."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import numpy as np
 from launchwatch import earth
 from launchwatch.atmosphere import density_kg_m3
 from launchwatch.flight.dynamics import approximate_altitude_m
-from launchwatch.tracking.resolution import stage_floor, unresolved_pairs
+from launchwatch.tracking.resolution import missile_ahead, stage_floor, unresolved_pairs
 
 
 def _reference(inside, confirmed, p, s, res_range_m, res_angle_deg):
@@ -145,3 +146,71 @@ def test_the_stage_floor_matches_its_numpy_form_on_200_seeded_scans() -> None:
     assert floored > 20
     assert counted > 20
     assert uncounted > 20
+
+
+def _ahead_case(**change):
+    """Two gate rows, three detections: row 0 (floored, flying along the line of sight, cos
+    0.9, half-separation 100 m) holds detection 0 at 100 km; detection 1 lies 180 m further
+    in range (200 m ahead along the velocity), detection 2 far off, held by row 1 (not
+    floored), whose gate holds detections 1 and 2 only. σ of range 20 m: ahead means more
+    than 3√2·20 = 85 m in range and less than 4·100 m + 94 m along the velocity."""
+    case = {
+        "rows": np.array([0, 1], dtype=np.intp),
+        "cols": np.array([0, 2], dtype=np.intp),
+        "usable": np.array([[True, True, False], [False, True, True]]),
+        "floored": np.array([True, False]),
+        "range_m": np.array([100e3, 100e3 + 180.0, 120e3]),
+        "along": np.array([0.9, 0.9]),
+        "half_m": np.array([100.0, 0.0]),
+        "sigma_range_m": 20.0,
+    }
+    case.update(change)
+    return missile_ahead(**case)
+
+
+def test_a_floored_track_takes_a_free_detection_ahead_of_its_own() -> None:
+    cols, taken = _ahead_case()
+    assert cols.tolist() == [1, 2]
+    assert taken == 1
+    # moving toward the radar, ahead is nearer in range
+    cols, taken = _ahead_case(along=np.array([-0.9, 0.9]))
+    assert cols.tolist() == [0, 2]
+    assert taken == 0
+    cols, taken = _ahead_case(
+        along=np.array([-0.9, 0.9]), range_m=np.array([100e3, 100e3 - 180.0, 120e3])
+    )
+    assert cols.tolist() == [1, 2]
+    assert taken == 1
+
+
+def test_a_detection_behind_too_close_too_far_or_unjudgeable_is_left() -> None:
+    for change in (
+        {"range_m": np.array([100e3, 100e3 - 180.0, 120e3])},  # behind
+        {"range_m": np.array([100e3, 100e3 + 80.0, 120e3])},  # inside 3σ of the noise
+        {"range_m": np.array([100e3, 100e3 + 480.0, 120e3])},  # 533 m: not the pair
+        {"along": np.array([0.4, 0.9])},  # across the line of sight: range cannot tell
+        {"floored": np.array([False, False])},
+    ):
+        cols, taken = _ahead_case(**change)
+        assert cols.tolist() == [0, 2], change
+        assert taken == 0, change
+
+
+def test_a_detection_ahead_held_by_another_track_is_swapped_only_if_it_may() -> None:
+    # detection 1 held by row 1 (not floored), whose gate holds detection 0 too: swapped
+    usable = np.array([[True, True, False], [True, True, False]])
+    cols, taken = _ahead_case(cols=np.array([0, 1], dtype=np.intp), usable=usable)
+    assert cols.tolist() == [1, 0]
+    assert taken == 1
+    # row 1 cannot take detection 0: left
+    usable = np.array([[True, True, False], [False, True, False]])
+    cols, taken = _ahead_case(cols=np.array([0, 1], dtype=np.intp), usable=usable)
+    assert cols.tolist() == [0, 1]
+    assert taken == 0
+    # row 1 is floored itself (another missile): left
+    usable = np.array([[True, True, False], [True, True, False]])
+    cols, taken = _ahead_case(
+        cols=np.array([0, 1], dtype=np.intp), usable=usable, floored=np.array([True, True])
+    )
+    assert cols.tolist() == [0, 1]
+    assert taken == 0

@@ -525,6 +525,41 @@ def test_a_track_seen_alone_where_a_stage_would_be_resolved_ends_its_floor(secon
         Tracker([spec], scen.epoch_s, TrackerConfig(stage_release_m_s=3.0, stage_alone_looks=0))
 
 
+@pytest.mark.parametrize(
+    ("offset_m", "release_m_s", "takes_offset"),
+    [(250.0, 3.0, True), (-250.0, 3.0, False), (250.0, 0.0, False)],
+)
+def test_where_a_radar_resolves_the_pair_a_floored_track_takes_the_object_ahead(
+    offset_m, release_m_s, takes_offset
+):
+    """A track past burnout (floored, nominal half-separation 100 m) flying along the radar's
+    line of sight sees two detections in its gate: one where it predicts its object, one
+    offset_m along its velocity. The stage is pushed back and drags more, so the object ahead
+    is the missile: the track takes the detection 250 m ahead, though the other is nearer.
+    One 250 m behind it leaves alone, and with the consider term off it takes the nearer."""
+    scen = load_scenario(MINI)
+    spec = next(s for s in scen.sensors if s.id == "R1")
+    tracker = Tracker([spec], scen.epoch_s, TrackerConfig(stage_release_m_s=release_m_s))
+    s, R, x = _two_confirmed_tracks(tracker, spec, 20e3)
+    los = (x[0, 0, :3] - s) / np.linalg.norm(x[0, 0, :3] - s)
+    tracker._x[0, :, 3:6] = 2000.0 * los
+    tracker._P[0, :, :3, :3] = np.eye(3) * 150.0**2  # the floor's width along the velocity
+    tracker._boosted[0] = True
+    tracker._burnout[0] = -10.0
+    tracker._half[0] = [100.0, 1.5, 0.0]
+    _, xc, _ = tracker.estimates(0.5)
+    u = xc[0, 3:6] / np.linalg.norm(xc[0, 3:6])
+    scan = [
+        _detection(xc[0, :3], xc[0, 3:6], s, R, 0.5),
+        _detection(xc[0, :3] + offset_m * u, xc[0, 3:6], s, R, 0.5),
+    ]
+    updates = tracker.process(scan)
+    (update,) = [up for up in updates if up.track == "T1"]
+    moved = float(u @ (update.x[:3] - xc[0, :3]))
+    assert (abs(moved) > 0.8 * abs(offset_m)) == takes_offset
+    assert tracker.stats.missile_ahead == int(takes_offset)
+
+
 def _point_in_sector(spec, tracker):
     """Radar R1's position, ENU rotation, and a point 200 km out on its line of sight at
     azimuth 90°, elevation 20° (about 70 km up), with the unit vectors east and up there."""

@@ -10,7 +10,8 @@ stress scenario's time), for a handful of tracks. tests/test_resolution.py holds
 NumPy form it replaced. The stage floor (TrackerConfig.stage_release_m_s) asks the same question
 of a track and the stage it cannot see, for every track past burnout in every update (some
 50 NumPy calls a scan, 8 % of the stress run); tests/test_resolution.py holds it to its
-NumPy form too.
+NumPy form too. When the radar does resolve the pair, ``missile_ahead`` (plain NumPy) says
+which of the two detections is the missile: the one ahead.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from numba import njit
 
 from launchwatch.flight.pointwise import JIT, altitude, density
 
-__all__ = ["stage_floor", "unresolved_pairs"]
+__all__ = ["missile_ahead", "stage_floor", "unresolved_pairs"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -165,3 +166,64 @@ def stage_floor(
                 for a in range(3):
                     for b in range(3):
                         P[i, k, lo + a, lo + b] += add * u[a] * u[b]
+
+
+def missile_ahead(
+    rows: npt.NDArray[np.intp],
+    cols: npt.NDArray[np.intp],
+    usable: npt.NDArray[np.bool_],
+    floored: npt.NDArray[np.bool_],
+    range_m: FloatArray,
+    along: FloatArray,
+    half_m: FloatArray,
+    sigma_range_m: float,
+) -> tuple[npt.NDArray[np.intp], int]:
+    """When a radar resolves a missile from the stage it released, the missile is the object
+    ahead: the stage was pushed back at separation and its drag slows it more. A track that
+    followed the pair's merged detections sits near their mean, and the nearest detection is
+    the stage's as often as the missile's. So each floored track (``floored``, per gate row;
+    TrackerConfig.stage_release_m_s) assigned detection cols[j] takes instead a detection in
+    its gate (``usable``) that lies ahead of it along the track's velocity: by more than 3σ of
+    the two ranges' difference, and by less than twice the nominal pair's separation
+    (4 ``half_m``) plus that. ``along`` is the cosine between the track's velocity and the
+    radar's line of sight; the range difference divided by it is the distance ahead, so it
+    must be at least 0.5 for the range to tell. A detection held by a track that is not
+    floored and gates cols[j] too is swapped with it (a new track on the missile gives it
+    back); one held by another floored track is left alone. Returns the new cols and the
+    number of detections taken. Plain NumPy: the loop runs only for floored tracks with two
+    or more detections in their gate, a few per scan at most."""
+    cols = cols.copy()
+    several = np.flatnonzero(floored[rows] & (usable[rows].sum(axis=1) >= 2))
+    if not several.size:
+        return cols, 0
+    owner = np.full(usable.shape[1], -1, dtype=np.intp)
+    owner[cols] = np.arange(rows.size)
+    sig = 3.0 * math.sqrt(2.0) * sigma_range_m
+    taken = 0
+    for j in several:
+        a, c = rows[j], cols[j]
+        cos = float(along[a])
+        if abs(cos) < 0.5:
+            continue
+        best, lead = -1, 0.0
+        for d in np.flatnonzero(usable[a]):
+            if d == c:
+                continue
+            dr = (range_m[d] - range_m[c]) * math.copysign(1.0, cos)
+            ahead = dr / abs(cos)
+            if dr <= sig or ahead >= 4.0 * half_m[a] + sig / abs(cos) or ahead <= lead:
+                continue
+            k = owner[d]
+            if k >= 0 and (floored[rows[k]] or not usable[rows[k], c]):
+                continue
+            best, lead = int(d), ahead
+        if best < 0:
+            continue
+        k = owner[best]
+        cols[j], owner[best] = best, j
+        if k >= 0:
+            cols[k], owner[c] = c, k
+        else:
+            owner[c] = -1
+        taken += 1
+    return cols, taken

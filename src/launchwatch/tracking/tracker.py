@@ -45,7 +45,7 @@ from launchwatch.tracking.impact import ImpactPrediction, predict_impacts, predi
 from launchwatch.tracking.intake import Measurement
 from launchwatch.tracking.kalman import ukf_predict, ukf_update
 from launchwatch.tracking.motion import MAX_STEP_S, STATE_DIM
-from launchwatch.tracking.resolution import stage_floor, unresolved_pairs
+from launchwatch.tracking.resolution import missile_ahead, stage_floor, unresolved_pairs
 from launchwatch.tracking.sensing import los_frame, radar_model
 
 __all__ = ["LaunchAlert", "Track", "TrackUpdate", "Tracker", "TrackerConfig", "triangulate"]
@@ -103,7 +103,9 @@ class TrackerConfig:
     stage's drag at ``stage_beta_kg_m2``): its detections may be the pair's mean, and no
     number of them tells where the missile is within the pair (docs/tracking.md, "A released
     stage as a consider term"). 3 m/s is the simulator's push (truth.py) and an assumption a
-    real system would set per missile type."""
+    real system would set per missile type. Where a radar resolves the pair, such a track takes
+    the detection ahead of it along its velocity over a nearer one behind: the missile, since
+    the stage was pushed back (resolution.missile_ahead)."""
     stage_beta_kg_m2: float = 1500.0
     """The nominal ballistic coefficient of a spent stage (for stage_release_m_s)."""
     stage_alone_looks: int = 3
@@ -198,6 +200,8 @@ class _Stats:
     """Tentative tracks deleted for a speed above max_speed_m_s (counted in tracks_deleted)."""
     covariance_scalings: int = 0
     """Times a track's covariance was scaled on its innovations (innovation_scaling)."""
+    missile_ahead: int = 0
+    """Detections a floored track took for lying ahead of its nearest (resolution.missile_ahead)."""
     ended: list[tuple[str, float, str]] = field(default_factory=list)
     """(track, time, reason) for every confirmed track that ended."""
 
@@ -444,6 +448,8 @@ class Tracker:
                     self._forget_drag(see[pair & climbing])
                     self._share_cell(see, xc, pairs, t)
                 rows, cols = _assign(usable, d2, logdet)
+                if self.config.stage_release_m_s > 0.0 and rows.size:
+                    cols = self._missile_ahead(see, rows, cols, usable, z, s, xc, spec)
                 hit = np.zeros(see.size, dtype=np.bool_)
                 hit[rows] = True
                 # a track whose gate held a detection another track took is shadowed (two
@@ -574,6 +580,45 @@ class Tracker:
             spec.sigma_range_m,
             max(spec.sigma_azimuth_deg, spec.sigma_elevation_deg),
         )
+
+    def _missile_ahead(
+        self,
+        see: IntArray,
+        rows: IntArray,
+        cols: IntArray,
+        usable: npt.NDArray[np.bool_],
+        z: FloatArray,
+        s: FloatArray,
+        xc: FloatArray,
+        spec: SensorSpec,
+    ) -> IntArray:
+        """TrackerConfig.stage_release_m_s: where this radar resolves a missile from its
+        stage, the floored track takes the detection ahead (resolution.missile_ahead)."""
+        # most scans have no track with two detections in its gate: ask that first
+        several = np.count_nonzero(usable, axis=1) >= 2
+        if not several[rows].any():
+            return cols
+        floored = np.isfinite(self._burnout[see]) & (
+            self._alone[see] < self.config.stage_alone_looks
+        )
+        if not (floored & several)[rows].any():
+            return cols
+        los = xc[:, :3] - s
+        los /= np.linalg.norm(los, axis=1, keepdims=True)
+        speed = np.linalg.norm(xc[:, 3:6], axis=1, keepdims=True)
+        u = xc[:, 3:6] / np.maximum(speed, 1e-9)  # a new track's velocity may be zero
+        cols, taken = missile_ahead(
+            rows,
+            cols,
+            usable,
+            floored,
+            z[:, 0],
+            np.einsum("ij,ij->i", u, los),
+            self._half[see, 0],
+            spec.sigma_range_m,
+        )
+        self.stats.missile_ahead += taken
+        return cols
 
     def _burnouts(self, rows: IntArray, t: float) -> None:
         """Book when updated track rows leave boost for another model (stage_release_m_s)."""
