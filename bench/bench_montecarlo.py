@@ -11,7 +11,8 @@ sensors' noise and detections and a ballistic coefficient drawn from the tracker
 (ln(β / 20,000 kg/m²) ~ N(0, 1)), tracks it and scores it with ``evaluate``: each run through
 the command line (``launchwatch simulate``, ``launchwatch track``) in its own directory,
 ``--workers`` runs at a time. Goals (issue 4): coverage of the 95 % impact ellipse between 90
-and 98 %, RMSE within 1.3× the bound.
+and 98 %, RMSE within 1.3× the bound, NEES inside its 95 % bounds: the N-run average NEES of each
+second since burnout against χ²(6N)/N (``nees_band``), outside it about 5 % of the time.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
+from scipy.stats import chi2
 
 from launchwatch.evaluate import evaluate_run
 
@@ -100,6 +102,36 @@ def _band_means(series: list[list[tuple[float, float]]], lo: float, hi: float) -
     """Each run's mean of the values whose time since burnout lies in [lo, hi), for the runs
     with any there (so each run weighs the same)."""
     return [float(np.mean(v)) for run in series if (v := [y for t, y in run if lo <= t < hi])]
+
+
+def nees_band(
+    series: list[list[tuple[float, float]]], dof: int = 6, width_s: float = 1.0
+) -> tuple[float, float, int, float, float]:
+    """The N-run average NEES test (Bar-Shalom, Li and Kirubarajan, "Estimation with
+    Applications to Tracking and Navigation", 2001, section 5.4): in each width_s bin of time
+    since burnout where every run has a record (a run's records in the bin averaged first),
+    the mean over the N runs should lie in the two-sided 95 % region of χ²(dof·N)/N. Returns
+    that region, the number of such bins and the fractions above and below it; a consistent
+    filter has about 2.5 % each."""
+    n = len(series)
+    lo, hi = chi2.ppf([0.025, 0.975], dof * n) / n
+    per_run = []
+    for run in series:
+        bins: dict[int, list[float]] = {}
+        for t, y in run:
+            bins.setdefault(int(np.floor(t / width_s)), []).append(y)
+        per_run.append({b: float(np.mean(v)) for b, v in bins.items()})
+    common = set.intersection(*(set(r) for r in per_run)) if per_run else set()
+    means = np.array([np.mean([r[b] for r in per_run]) for b in sorted(common)])
+    if not means.size:
+        return float(lo), float(hi), 0, float("nan"), float("nan")
+    return (
+        float(lo),
+        float(hi),
+        int(means.size),
+        float(np.mean(means > hi)),
+        float(np.mean(means < lo)),
+    )
 
 
 def main() -> None:
@@ -184,6 +216,12 @@ def main() -> None:
             parts.append(f"{start:.0f}-{upper} s {np.mean(band):.1f}")
     print("NEES (6 dof) of the missile's tracks by time since burnout, mean over runs:")
     print("    " + ", ".join(parts))
+    lo, hi, nbins, above, below = nees_band([r["nees"] for r in results])
+    print(
+        f"N-run average NEES per second since burnout ({nbins} s where every run has a record): "
+        f"95 % region [{lo:.2f}, {hi:.2f}]; above it {100 * above:.1f} %, below "
+        f"{100 * below:.1f} % of those seconds (consistent: about 2.5 % each)"
+    )
     print(f"track breaks per missile: mean {np.mean(breaks):.2f}")
     if args.json:
         Path(args.json).write_text(json.dumps(results, default=float))
