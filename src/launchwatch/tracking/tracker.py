@@ -541,6 +541,13 @@ class Tracker:
         self._P[rows, :, :, 6] = 0.0
         self._P[rows, :, 6, 6] = self.config.initial_log_kappa_sigma**2
 
+    def _floored(self, rows: IntArray) -> npt.NDArray[np.bool_]:
+        """Which track rows keep the stage floor: past their burnout, and not yet seen alone
+        stage_alone_looks times (TrackerConfig.stage_release_m_s)."""
+        return np.isfinite(self._burnout[rows]) & (
+            self._alone[rows] < self.config.stage_alone_looks
+        )
+
     def _consider_pair(
         self,
         rows: IntArray,
@@ -557,9 +564,7 @@ class Tracker:
         it could and the scan holds no second detection where the other object would be, the
         look counts toward ending the floor (stage_alone_looks): a track with that many looks
         keeps no floor until it burns out again."""
-        past = np.isfinite(self._burnout[rows]) & (
-            self._alone[rows] < self.config.stage_alone_looks
-        )
+        past = self._floored(rows)
         rows, cols = rows[past], cols[past]
         if not rows.size:
             return
@@ -598,9 +603,7 @@ class Tracker:
         several = np.count_nonzero(usable, axis=1) >= 2
         if not several[rows].any():
             return cols
-        floored = np.isfinite(self._burnout[see]) & (
-            self._alone[see] < self.config.stage_alone_looks
-        )
+        floored = self._floored(see)
         if not (floored & several)[rows].any():
             return cols
         los = xc[:, :3] - s
