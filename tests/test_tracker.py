@@ -666,3 +666,36 @@ def test_a_phase_change_brings_the_next_impact_prediction_forward():
     tracker._last[:] = 4.0
     tracker._refresh_impacts(4.0)
     assert [tr.impact_time for tr in tracker.tracks] == [0.0, 4.0]  # T2 settling
+
+
+def test_a_tight_track_s_covariance_stays_positive_definite_in_its_record():
+    """A filter with little process noise reaches velocity σ of centimetres per second,
+    strongly correlated with position; written to fixed decimals (as before) that covariance
+    lost its smallest eigenvalues and NEES computed from the record was off by orders of
+    magnitude."""
+    from launchwatch.tracking.records import track_record
+    from launchwatch.tracking.tracker import TrackUpdate
+
+    rng = np.random.default_rng(7)
+    # position σ ~ 1-30 m, velocity σ ~ 0.01-0.05 m/s, each velocity axis 0.999 correlated
+    # with a position axis (a long ballistic arc with no process noise)
+    scale = np.diag([30.0, 3.0, 1.0, 0.05, 0.02, 0.01])
+    corr = np.eye(6)
+    for i in range(3):
+        corr[i, i + 3] = corr[i + 3, i] = 0.999
+    P6 = scale @ corr @ scale
+    P = np.eye(8)
+    P[:6, :6] = P6
+    x = np.array([-3.08e6, 3.88e6, 4.12e6, -2371.0, -2361.0, 1345.0, 0.0, 0.0])
+    u = TrackUpdate(
+        0.0, "T1", "R", x, P, np.array([0.0, 1.0, 0.0]), "ballistic",
+        None, None, 0.0, "ballistic", 10, ("R",), False,
+    )  # fmt: skip
+    written = np.array(json.loads(json.dumps(track_record(u)))["covariance_ecef"])
+    np.linalg.cholesky(written)  # positive definite
+    errors = rng.multivariate_normal(np.zeros(6), P6, size=200)
+
+    def nees(cov):
+        return np.einsum("ni,ni->n", errors, np.linalg.solve(cov, errors.T).T)
+
+    np.testing.assert_allclose(nees(written), nees(P6), rtol=1e-6)

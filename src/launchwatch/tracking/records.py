@@ -65,7 +65,9 @@ def track_record(u: TrackUpdate) -> dict[str, Any]:
         "alt_m": round(float(alt), 1),
         "position_ecef_m": np.round(r, 2).tolist(),
         "velocity_ecef_m_s": np.round(v, 3).tolist(),
-        "covariance_ecef": np.round(u.P[:6, :6], 4).tolist(),
+        # in full: rounded to fixed decimals, a tight track's covariance (velocity σ of
+        # centimetres per second, correlated with position) is no longer positive definite
+        "covariance_ecef": u.P[:6, :6].tolist(),
         "position_sigma_m": round(float(np.sqrt(np.trace(u.P[:3, :3]) / 3.0)), 2),
         "speed_m_s": round(float(np.linalg.norm(v)), 2),
         "phase": phase,
