@@ -30,7 +30,9 @@ from pathlib import Path
 import numpy as np
 from scipy.stats import chi2
 
+from launchwatch.errors import InputError
 from launchwatch.evaluate import evaluate_run
+from launchwatch.tracking.config_file import load_tracker_config
 
 ROOT = Path(__file__).parents[1]
 BASE = ROOT / "scenarios" / "2025-01-06-hypersonic-irbm.toml"
@@ -52,7 +54,12 @@ def scenario_text(base: Path, seed: int, beta: float, keep_stages: bool) -> str:
 
 
 def one_run(
-    seed: int, beta: float, tmp: Path, base: Path = BASE, keep_stages: bool = False
+    seed: int,
+    beta: float,
+    tmp: Path,
+    base: Path = BASE,
+    keep_stages: bool = False,
+    tracker_config: Path | None = None,
 ) -> dict:
     text = scenario_text(base, seed, beta, keep_stages)
     scen = tmp / "s.toml"
@@ -74,6 +81,7 @@ def one_run(
             str(tmp / "sensors.toml"),
             "--out",
             str(tmp / "tracks.jsonl"),
+            *(["--config", str(tracker_config)] if tracker_config else []),
         ],
         check=True,
         capture_output=True,
@@ -93,9 +101,11 @@ def one_run(
     }
 
 
-def _run_in_tmp(seed: int, beta: float, base: Path, keep_stages: bool) -> dict:
+def _run_in_tmp(
+    seed: int, beta: float, base: Path, keep_stages: bool, tracker_config: Path | None
+) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        return one_run(seed, beta, Path(tmp), base, keep_stages)
+        return one_run(seed, beta, Path(tmp), base, keep_stages, tracker_config)
 
 
 def _band_means(series: list[list[tuple[float, float]]], lo: float, hi: float) -> list[float]:
@@ -148,6 +158,12 @@ def main() -> None:
         "--keep-stages", action="store_true", help="fly the spent stages too (default: none)"
     )
     ap.add_argument(
+        "--tracker-config",
+        type=Path,
+        metavar="TRACKER.toml",
+        help="tracker settings for `launchwatch track --config` (default: its defaults)",
+    )
+    ap.add_argument(
         "--workers",
         type=int,
         default=min(2, os.cpu_count() or 1),
@@ -156,7 +172,16 @@ def main() -> None:
     args = ap.parse_args()
     if args.workers < 1:
         ap.error(f"--workers: must be at least 1, got {args.workers}")
-    print(f"{args.scenario.name}; stages {'kept' if args.keep_stages else 'removed'}")
+    if args.tracker_config:
+        args.tracker_config = args.tracker_config.resolve()
+        try:  # a bad file fails here, not in every run
+            load_tracker_config(args.tracker_config)
+        except InputError as exc:
+            ap.error(str(exc))
+    print(
+        f"{args.scenario.name}; stages {'kept' if args.keep_stages else 'removed'}; tracker "
+        f"settings {args.tracker_config or 'default'}"
+    )
     rng = np.random.default_rng(args.seed)
     # the draws in run order, whatever the number of workers
     betas = [1.0 / (5e-5 * np.exp(rng.normal(0.0, 1.0))) for _ in range(args.runs)]
@@ -169,6 +194,7 @@ def main() -> None:
             betas,
             [args.scenario] * args.runs,
             [args.keep_stages] * args.runs,
+            [args.tracker_config] * args.runs,
         )
         for k, (beta, res) in enumerate(zip(betas, runs, strict=True)):
             res["beta_kg_m2"] = beta

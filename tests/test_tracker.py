@@ -1,6 +1,7 @@
 """The tracker on simulated scenarios, scored against the truth."""
 
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -699,3 +700,68 @@ def test_a_tight_track_s_covariance_stays_positive_definite_in_its_record():
         return np.einsum("ni,ni->n", errors, np.linalg.solve(cov, errors.T).T)
 
     np.testing.assert_allclose(nees(written), nees(P6), rtol=1e-6)
+
+
+def test_only_a_track_that_flies_alone_takes_the_lone_ballistic_process_noise():
+    """TrackerConfig.lone_ballistic_q_m2_s3: a track with no stage floor and no resolution
+    cell shared within unresolved_hold_s is predicted with that ballistic density (here 0);
+    one that keeps its floor, or shared a cell 5 s ago, keeps the IMM's margin. Each row's
+    prediction is compared with a tracker whose IMM has that density for every track."""
+    from launchwatch.tracking.imm import ImmConfig
+
+    scen = load_scenario(MINI)
+    spec = next(s for s in scen.sensors if s.id == "R1")
+
+    def predicted(config, shared_s=-math.inf):
+        tracker = Tracker([spec], scen.epoch_s, config)
+        _two_confirmed_tracks(tracker, spec, 2000.0)
+        tracker._burnout[1] = -10.0  # T2 past burnout, not yet seen alone: floored
+        tracker.tracks[0].shared_cell_time = shared_s
+        tracker._predict(np.array([0, 1]), 2.0)
+        return tracker._P[:, 1, :6, :6].copy()  # the ballistic model's
+
+    margin = predicted(TrackerConfig())
+    none = predicted(TrackerConfig(imm=ImmConfig(q_m2_s3=(400.0, 0.0, 100.0))))
+    lone = predicted(TrackerConfig(lone_ballistic_q_m2_s3=0.0))
+    np.testing.assert_allclose(lone[0], none[0], rtol=1e-12)  # T1 flies alone
+    np.testing.assert_allclose(lone[1], margin[1], rtol=1e-12)  # T2 keeps its floor
+    # the margin is visible: 2 s at 0.05 m²/s³ adds 0.1 (m/s)² per axis of velocity
+    np.testing.assert_allclose(np.diag(margin[0] - none[0])[3:], 0.1, rtol=1e-6)
+    shared = predicted(TrackerConfig(lone_ballistic_q_m2_s3=0.0), shared_s=-3.0)
+    np.testing.assert_allclose(shared[0], margin[0], rtol=1e-12)  # 5 s since a shared cell
+    for bad in (-1.0, math.nan):
+        with pytest.raises(ValueError, match="lone_ballistic_q_m2_s3"):
+            Tracker([spec], scen.epoch_s, TrackerConfig(lone_ballistic_q_m2_s3=bad))
+
+
+def test_cli_track_reads_tracker_settings_and_names_a_bad_one(tmp_path):
+    """`launchwatch track --config FILE`: settings change the run (confirmation that needs 5
+    hits in 5 chances, not 3, comes two looks later at least); an unknown or ill-typed
+    setting, or one the tracker refuses, exits 2 naming it."""
+    assert run_cli("simulate", MINI, "--out", tmp_path).returncode == 0
+    meas, sensors = tmp_path / "measurements.jsonl", tmp_path / "sensors.toml"
+
+    def track(text):
+        cfg = tmp_path / "tracker.toml"
+        cfg.write_text(text)
+        return run_cli("track", meas, "--sensors", sensors, "--json", "--config", cfg)
+
+    def first_update(proc):
+        assert proc.returncode == 0, proc.stderr
+        records = [json.loads(x) for x in proc.stdout.splitlines()]
+        return min(r["time"] for r in records if r["record"] == "track")
+
+    default = first_update(track(""))
+    strict = first_update(track("confirm_hits = 5\n[imm]\nstay = [0.98, 0.999, 0.98]\n"))
+    assert strict > default
+    for text, field in [
+        ("confirm_hitz = 3\n", "tracker.toml: confirm_hitz: unknown setting"),
+        ("[imm]\nstay = [0.98, 'x', 0.98]\n", "tracker.toml: imm.stay[1]: Expected `float`"),
+        ("[imm]\nstay = [0.98, 1.5, 0.98]\n", "imm.stay: each model's probability"),
+        ("lone_ballistic_q_m2_s3 = -1.0\n", "lone_ballistic_q_m2_s3 must be ≥ 0"),
+        ("filter = 'pf'\n", "tracker.toml: filter: Invalid enum value 'pf'"),
+        ("confirm_hits = [\n", "is not valid TOML"),
+    ]:
+        proc = track(text)
+        assert_bad_input(proc)
+        assert field in proc.stderr, proc.stderr

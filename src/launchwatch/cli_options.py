@@ -72,7 +72,14 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--sensors", required=True, metavar="SENSORS.toml")
     k.add_argument("--json", action="store_true", help="JSON Lines of track updates on stdout")
     k.add_argument("--out", metavar="FILE", help="also write the JSON Lines to FILE")
-    k.add_argument("--filter", choices=("ekf", "ukf"), default="ekf")
+    k.add_argument(
+        "--filter", choices=("ekf", "ukf"), help="the filter's steps (default: ekf, or --config's)"
+    )
+    k.add_argument(
+        "--config",
+        metavar="TRACKER.toml",
+        help="tracker settings: TrackerConfig fields, [imm] for ImmConfig (docs/tracking.md)",
+    )
     k.add_argument("--lag-s", type=float, default=5.0, help="late-measurement window (s)")
     k.add_argument("--epoch", metavar="TIME", help="time moving sensors' positions refer to")
     e = sub.add_parser(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -15,6 +16,7 @@ from rich.table import Table
 from launchwatch.errors import InputError
 from launchwatch.measurements import read_lines
 from launchwatch.scenario import load_sensors_with_epoch, parse_time
+from launchwatch.tracking.config_file import load_tracker_config
 from launchwatch.tracking.intake import Intake, read_measurements
 from launchwatch.tracking.records import alert_record, track_record
 from launchwatch.tracking.tracker import Tracker, TrackerConfig
@@ -73,7 +75,10 @@ def track_command(args: argparse.Namespace) -> int:
     else:
         epoch = 0.0
     intake = Intake.for_sensors(sensors, max_lag_s=args.lag_s)
-    tracker = Tracker(sensors, epoch, TrackerConfig(filter=args.filter))
+    config = load_tracker_config(args.config) if args.config else TrackerConfig()
+    if args.filter:
+        config = replace(config, filter=args.filter)
+    tracker = Tracker(sensors, epoch, config)
     out_file: IO[str] | None = open(args.out, "w", encoding="utf-8") if args.out else None  # noqa: SIM115
     latest: dict[str, dict[str, Any]] = {}
     console = Console()

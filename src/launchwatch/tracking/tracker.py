@@ -123,6 +123,14 @@ class TrackerConfig:
     unresolved_hold_s: float = 10.0
     """A track's updates are marked unresolved until this long after the last detection it
     could not take for sharing a resolution cell with another track."""
+    lone_ballistic_q_m2_s3: float | None = None
+    """The ballistic model's process noise (m²/s³) for a track that flies alone: it keeps no
+    stage floor and has not shared a resolution cell within unresolved_hold_s. None (the
+    default): the IMM's ballistic density for every track. The IMM's is a margin for an
+    unresolved stage; on a flight without one it makes the filter cautious (a clean flight's
+    NEES about 3.8 of 6 at any density from 0.002 to 0.05, since the truth has no process
+    noise), and near zero here it is consistent there (docs/tracking.md, "Process noise for a
+    track that flies alone")."""
 
 
 @dataclass(slots=True)
@@ -257,6 +265,13 @@ class Tracker:
             raise ValueError("stage_release_m_s ≥ 0 (0: off) and stage_beta_kg_m2 > 0")
         if not config.stage_alone_looks >= 1:
             raise ValueError("stage_alone_looks must be ≥ 1")
+        if not all(0.0 < p <= 1.0 for p in config.imm.stay):
+            raise ValueError("imm.stay: each model's probability of staying must be in (0, 1]")
+        if not all(q >= 0.0 for q in (*config.imm.q_m2_s3, *config.imm.q_jerk)):
+            raise ValueError("imm.q_m2_s3 and imm.q_jerk must be ≥ 0")
+        lone_q = config.lone_ballistic_q_m2_s3
+        if lone_q is not None and not (math.isfinite(lone_q) and lone_q >= 0.0):
+            raise ValueError("lone_ballistic_q_m2_s3 must be ≥ 0 (or None: off)")
         self._window = (1 << config.confirm_window) - 1
         # tracks started in the current scan (they join the arrays after it)
         self._born: list[tuple[list[Track], FloatArray, FloatArray, FloatArray, float]] = []
@@ -267,6 +282,9 @@ class Tracker:
         imm_cfg = config.imm
         self._stay = np.asarray(imm_cfg.stay, dtype=np.float64)
         self._q = np.asarray(imm_cfg.q_m2_s3, dtype=np.float64)
+        self._q_lone = self._q.copy()
+        if lone_q is not None:
+            self._q_lone[imm.MODELS.index("ballistic")] = lone_q
         self._q_jerk = np.asarray(imm_cfg.q_jerk, dtype=np.float64)
         self._thrust = np.asarray(imm_cfg.thrust, dtype=np.bool_)
 
@@ -302,7 +320,8 @@ class Tracker:
         rows = np.array([i for i, tr in enumerate(self.tracks) if tr.confirmed], dtype=np.intp)
         x, P, mu = self._x[rows], self._P[rows], self._mu[rows]
         local = np.arange(rows.size, dtype=np.intp)
-        self._predict_states(x, P, mu, local, np.maximum(t - self._t[rows], 0.0))
+        dt = np.maximum(t - self._t[rows], 0.0)
+        self._predict_states(x, P, mu, local, dt, self._alone_now(rows, t))
         xc, Pc = imm_ekf.combine(x, P, mu, local)
         return [self.tracks[i] for i in rows.tolist()], xc, Pc
 
@@ -316,14 +335,47 @@ class Tracker:
     def _predict(self, rows: IntArray, t: float) -> None:
         """Bring track rows to time t (those already there are left alone)."""
         if rows.size:
-            self._predict_states(self._x, self._P, self._mu, rows, t - self._t[rows])
+            lone = self._alone_now(rows, t)
+            self._predict_states(self._x, self._P, self._mu, rows, t - self._t[rows], lone)
             self._t[rows] = t
             self._moved = rows
 
+    def _alone_now(self, rows: IntArray, t: float) -> npt.NDArray[np.bool_] | None:
+        """Which track rows fly alone (TrackerConfig.lone_ballistic_q_m2_s3): no stage floor,
+        and no resolution cell shared with another track within unresolved_hold_s; None
+        without that setting."""
+        if self.config.lone_ballistic_q_m2_s3 is None:
+            return None
+        shared = np.array([self.tracks[r].shared_cell_time for r in rows.tolist()])
+        return ~self._floored(rows) & (t - shared > self.config.unresolved_hold_s)
+
     def _predict_states(
-        self, x: FloatArray, P: FloatArray, mu: FloatArray, rows: IntArray, dt: FloatArray
+        self,
+        x: FloatArray,
+        P: FloatArray,
+        mu: FloatArray,
+        rows: IntArray,
+        dt: FloatArray,
+        lone: npt.NDArray[np.bool_] | None = None,
     ) -> None:
-        """One IMM prediction of x, P, μ at rows by dt (each), in place."""
+        """One IMM prediction of x, P, μ at rows by dt (each), in place; the rows where
+        ``lone`` holds with TrackerConfig.lone_ballistic_q_m2_s3 for the ballistic model."""
+        if lone is not None and lone.any():
+            self._predict_states(x, P, mu, rows[~lone], dt[~lone])
+            self._predict_with(x, P, mu, rows[lone], dt[lone], self._q_lone)
+        else:
+            self._predict_with(x, P, mu, rows, dt, self._q)
+
+    def _predict_with(
+        self,
+        x: FloatArray,
+        P: FloatArray,
+        mu: FloatArray,
+        rows: IntArray,
+        dt: FloatArray,
+        q: FloatArray,
+    ) -> None:
+        """_predict_states with the models' process noise densities q."""
         cfg = self.config
         if cfg.filter == "ekf":
             imm_ekf.predict(
@@ -333,7 +385,7 @@ class Tracker:
                 rows,
                 np.ascontiguousarray(dt, dtype=np.float64),
                 self._stay,
-                self._q,
+                q,
                 cfg.imm.q_kappa,
                 self._q_jerk,
                 self._thrust,
@@ -350,7 +402,7 @@ class Tracker:
             x0.reshape(n * K, D),
             P0.reshape(n * K, D, D),
             np.repeat(step, K),
-            np.tile(self._q, n),
+            np.tile(q, n),
             cfg.imm.q_kappa,
             np.tile(self._q_jerk, n),
             np.tile(self._thrust, n),
