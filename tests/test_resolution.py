@@ -10,7 +10,12 @@ import numpy as np
 from launchwatch import earth
 from launchwatch.atmosphere import density_kg_m3
 from launchwatch.flight.dynamics import approximate_altitude_m
-from launchwatch.tracking.resolution import missile_ahead, stage_floor, unresolved_pairs
+from launchwatch.tracking.resolution import (
+    between_pairs,
+    missile_ahead,
+    stage_floor,
+    unresolved_pairs,
+)
 
 
 def _reference(inside, confirmed, p, s, res_range_m, res_angle_deg):
@@ -214,3 +219,36 @@ def test_a_detection_ahead_held_by_another_track_is_swapped_only_if_it_may() -> 
     )
     assert cols.tolist() == [0, 1]
     assert taken == 0
+
+
+def _radar_view(targets: np.ndarray, s: np.ndarray, R: np.ndarray) -> np.ndarray:
+    """Noiseless range, azimuth, elevation of ECEF points from a radar at s (ENU rows R)."""
+    d = (targets - s) @ R.T
+    rng = np.linalg.norm(d, axis=1)
+    return np.column_stack(
+        [rng, np.arctan2(d[:, 0], d[:, 1]) % (2 * np.pi), np.arcsin(d[:, 2] / rng)]
+    )
+
+
+def test_the_mean_of_a_pair_the_radar_cannot_resolve_is_found_between_them() -> None:
+    """Two confirmed tracks 1 km apart across the beam at 500 km (0.11°, under the 0.3° of
+    angular resolution) and at one range: a detection at their mean lies in both cells; one
+    3 km to the side, or 200 m further in range, does not. The same pair 300 m apart in range
+    (resolved by 150 m) or with one track tentative finds nothing."""
+    lat, lon = 37.0, 127.0
+    s = earth.geodetic_to_ecef(lat, lon, 0.0)
+    R = earth.enu_rotation(lat, lon)
+    los = R.T @ np.array([np.cos(0.3), 0.0, np.sin(0.3)])  # north-east-ish, 17° up
+    across = np.cross(los, s / np.linalg.norm(s))
+    across /= np.linalg.norm(across)
+    mid = s + 500e3 * los
+    p = np.array([mid - 500.0 * across, mid + 500.0 * across])
+    z = _radar_view(np.array([mid, mid + 3000.0 * across, mid + 200.0 * los]), s, R)
+    found, pairs = between_pairs(p, np.array([True, True]), s, R, z, 150.0, 0.3)
+    np.testing.assert_array_equal(found, [True, False, False])
+    np.testing.assert_array_equal(pairs, [[0, 1]])
+    apart = p + np.array([[0.0] * 3, list(300.0 * los)])
+    for p_, confirmed in ((apart, [True, True]), (p, [True, False])):
+        found, pairs = between_pairs(p_, np.array(confirmed), s, R, z, 150.0, 0.3)
+        assert not found.any()
+        assert pairs.shape == (0, 2)

@@ -765,3 +765,32 @@ def test_cli_track_reads_tracker_settings_and_names_a_bad_one(tmp_path):
         proc = track(text)
         assert_bad_input(proc)
         assert field in proc.stderr, proc.stderr
+
+
+def test_the_mean_of_two_unresolved_tracks_outside_both_gates_starts_no_track():
+    """Two confirmed tracks 1 km apart across radar R1's beam at 200 km (0.29°, inside its
+    0.3° angular resolution) and at one range: the radar sees the pair as one object, at
+    their mean, 500 m from each and outside both gates. That detection updates neither,
+    starts no track (which would follow the middle of the pair), and counts as a shadowed
+    look for both (no miss); their updates are marked unresolved. A detection 5 km beside
+    the pair still starts a track."""
+    scen = load_scenario(MINI)
+    spec = next(s for s in scen.sensors if s.id == "R1")
+    tracker = Tracker([spec], scen.epoch_s)
+    s, R, x = _two_confirmed_tracks(tracker, spec, 0.0)
+    los = (x[0, 0, :3] - s) / np.linalg.norm(x[0, 0, :3] - s)
+    across = np.cross(los, s / np.linalg.norm(s))
+    across /= np.linalg.norm(across)
+    tracker._x[1, :, :3] += 1000.0 * across
+    _, xc, _ = tracker.estimates(0.5)
+    mean = xc[:, :3].mean(axis=0)
+    updates = tracker.process([_detection(mean, xc[0, 3:6], s, R, 0.5)])
+    assert updates == []
+    assert tracker.stats.between_pairs == 1
+    assert tracker.stats.tracks_started == 0
+    np.testing.assert_array_equal(tracker._misses, [0, 0])
+    assert [t.shared_cell_time for t in tracker.tracks] == [0.5, 0.5]
+    _, xc, _ = tracker.estimates(1.5)
+    tracker.process([_detection(xc[:, :3].mean(axis=0) + 5000.0 * across, xc[0, 3:6], s, R, 1.5)])
+    assert tracker.stats.tracks_started == 1
+    assert tracker.stats.between_pairs == 1

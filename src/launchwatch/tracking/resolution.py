@@ -11,7 +11,9 @@ NumPy form it replaced. The stage floor (TrackerConfig.stage_release_m_s) asks t
 of a track and the stage it cannot see, for every track past burnout in every update (some
 50 NumPy calls a scan, 8 % of the stress run); tests/test_resolution.py holds it to its
 NumPy form too. When the radar does resolve the pair, ``missile_ahead`` (plain NumPy) says
-which of the two detections is the missile: the one ahead.
+which of the two detections is the missile: the one ahead. ``between_pairs`` (plain NumPy)
+finds the detection in the cells of both tracks of such a pair, gated or not: their mean, which
+may lie a kilometre from each.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from numba import njit
 
 from launchwatch.flight.pointwise import JIT, altitude, density
 
-__all__ = ["missile_ahead", "stage_floor", "unresolved_pairs"]
+__all__ = ["between_pairs", "missile_ahead", "stage_floor", "unresolved_pairs"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -227,3 +229,48 @@ def missile_ahead(
             owner[c] = -1
         taken += 1
     return cols, taken
+
+
+def between_pairs(
+    p: FloatArray,
+    confirmed: npt.NDArray[np.bool_],
+    s: FloatArray,
+    R: FloatArray,
+    z: FloatArray,
+    resolution_range_m: float,
+    resolution_angle_deg: float,
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.intp]]:
+    """Detections z (m, ≥3: range, azimuth, elevation in the radar's ENU frame, whose rows
+    in ECEF are R) that lie in the resolution cell of a pair of confirmed tracks (positions p,
+    n × ≥3, ECEF) which the radar at s cannot tell apart: within its range resolution and its
+    angular resolution of both. Such a detection is the pair's mean. Once the tracks are tight
+    it falls in neither gate (the objects may be a kilometre or more apart across the beam),
+    and as a new track it would follow the middle of the pair. Returns which detections, and
+    the pairs (k, 2; a < b) whose cell holds one. Plain NumPy: it runs only for the
+    detections that no track gated, and only where two confirmed tracks share a cell."""
+    n, m = p.shape[0], z.shape[0]
+    none = np.zeros(m, dtype=np.bool_), np.zeros((0, 2), dtype=np.intp)
+    if n < 2 or not m or np.count_nonzero(confirmed) < 2:
+        return none
+    d = p[:, :3] - s
+    rng = np.linalg.norm(d, axis=1)
+    unit = d / rng[:, None]
+    cos_res = math.cos(math.radians(resolution_angle_deg))
+    a, b = np.triu_indices(n, 1)
+    pair = (
+        confirmed[a]
+        & confirmed[b]
+        & (np.abs(rng[a] - rng[b]) < resolution_range_m)
+        & (np.einsum("ij,ij->i", unit[a], unit[b]) > cos_res)
+    )
+    if not pair.any():
+        return none
+    a, b = a[pair], b[pair]
+    az, el = z[:, 1], z[:, 2]
+    enu = np.column_stack([np.cos(el) * np.sin(az), np.cos(el) * np.cos(az), np.sin(el)])
+    los = enu @ R  # ECEF unit vectors: R's rows are east, north, up
+    near = (np.abs(z[:, 0][None, :] - rng[:, None]) < resolution_range_m) & (
+        unit @ los.T > cos_res
+    )  # (tracks, detections): in the cell of track i
+    holds = near[a] & near[b]  # (pairs, detections)
+    return holds.any(axis=0), np.column_stack([a, b])[holds.any(axis=1)].astype(np.intp)

@@ -45,7 +45,12 @@ from launchwatch.tracking.impact import ImpactPrediction, predict_impacts, predi
 from launchwatch.tracking.intake import Measurement
 from launchwatch.tracking.kalman import ukf_predict, ukf_update
 from launchwatch.tracking.motion import MAX_STEP_S, STATE_DIM
-from launchwatch.tracking.resolution import missile_ahead, stage_floor, unresolved_pairs
+from launchwatch.tracking.resolution import (
+    between_pairs,
+    missile_ahead,
+    stage_floor,
+    unresolved_pairs,
+)
 from launchwatch.tracking.sensing import los_frame, radar_model
 
 __all__ = ["LaunchAlert", "Track", "TrackUpdate", "Tracker", "TrackerConfig", "triangulate"]
@@ -208,6 +213,9 @@ class _Stats:
     """Tentative tracks deleted for a speed above max_speed_m_s (counted in tracks_deleted)."""
     covariance_scalings: int = 0
     """Times a track's covariance was scaled on its innovations (innovation_scaling)."""
+    between_pairs: int = 0
+    """Detections in no gate that lay in the resolution cell of two confirmed tracks the radar
+    could not tell apart (their mean): no track started from them."""
     missile_ahead: int = 0
     """Detections a floored track took for lying ahead of its nearest (resolution.missile_ahead)."""
     ended: list[tuple[str, float, str]] = field(default_factory=list)
@@ -477,6 +485,7 @@ class Tracker:
         Rm = self._noise(spec, mdim)
         s, sv, R = self._sensor_state(spec, t)
         gated = np.zeros(len(scan), dtype=np.bool_)
+        between = np.zeros(len(scan), dtype=np.bool_)
         updates: list[TrackUpdate] = []
         near = self._may_see(spec, s, R, t)
         if near.size:
@@ -491,11 +500,14 @@ class Tracker:
                 d2, logdet = imm_ekf.radar_gate(xc, Pc, z, s, sv, R, Rm, gate)
                 inside = d2 < gate
                 gated = inside.any(axis=0)
+                between, cell = self._between(spec, s, R, xc, see, z)
+                if between.any():
+                    self._share_cell(see, xc, cell, t)
                 merged, pairs = self._unresolved(spec, s, xc, see, inside)
-                usable = inside
+                usable = inside & ~between[None, :]
                 climbing = np.einsum("ij,ij->i", xc[:, :3], xc[:, 3:6]) > 0.0
                 if merged.any():
-                    usable = inside & ~merged[None, :]
+                    usable &= ~merged[None, :]
                     pair = inside[:, merged].any(axis=1) & self._confirmed[see]
                     self._forget_drag(see[pair & climbing])
                     self._share_cell(see, xc, pairs, t)
@@ -507,6 +519,9 @@ class Tracker:
                 # a track whose gate held a detection another track took is shadowed (two
                 # objects the sensor did not resolve), not missed
                 counted = ~inside.any(axis=1) | hit
+                if between.any():  # the pair's tracks are shadowed by their mean, not missed
+                    counted[[r for pair in cell for r in pair]] = False
+                    counted |= hit
                 self._chance(see[counted], hit[counted])
                 if rows.size:
                     if self.config.innovation_scaling > 0.0:
@@ -515,8 +530,34 @@ class Tracker:
                         see[rows], cols, z, Rm, s, sv, R, with_rate, spec, t
                     )
                     self._forget_drag(see[rows[climbing[rows]]])
-        self._start_tracks(spec, t, z_all[~gated], s, R)
+        self._start_tracks(spec, t, z_all[~(gated | between)], s, R)
         return updates
+
+    def _between(
+        self,
+        spec: SensorSpec,
+        s: FloatArray,
+        R: FloatArray,
+        xc: FloatArray,
+        see: IntArray,
+        z: FloatArray,
+    ) -> tuple[npt.NDArray[np.bool_], set[tuple[int, int]]]:
+        """The scan's detections in the resolution cell of two confirmed tracks this radar
+        cannot tell apart (resolution.between_pairs), gated or not: the pair's mean, which
+        updates neither and starts no track; and those pairs (indices into ``see``)."""
+        if see.size < 2:
+            return np.zeros(z.shape[0], dtype=np.bool_), set()
+        between, pairs = between_pairs(
+            xc,
+            self._confirmed[see],
+            s,
+            R,
+            z,
+            spec.resolution_range_m,
+            spec.resolution_angle_deg,
+        )
+        self.stats.between_pairs += int(between.sum())
+        return between, {(a, b) for a, b in pairs.tolist()}
 
     def _unresolved(
         self,
