@@ -368,54 +368,41 @@ class Tracker:
     ) -> None:
         """One IMM prediction of x, P, μ at rows by dt (each), in place; the rows where
         ``lone`` holds with TrackerConfig.lone_ballistic_q_m2_s3 for the ballistic model."""
-        if lone is not None and lone.any():
-            self._predict_states(x, P, mu, rows[~lone], dt[~lone])
-            self._predict_with(x, P, mu, rows[lone], dt[lone], self._q_lone)
-        else:
-            self._predict_with(x, P, mu, rows, dt, self._q)
-
-    def _predict_with(
-        self,
-        x: FloatArray,
-        P: FloatArray,
-        mu: FloatArray,
-        rows: IntArray,
-        dt: FloatArray,
-        q: FloatArray,
-    ) -> None:
-        """_predict_states with the models' process noise densities q."""
         cfg = self.config
-        if cfg.filter == "ekf":
-            imm_ekf.predict(
-                x,
-                P,
-                mu,
-                rows,
-                np.ascontiguousarray(dt, dtype=np.float64),
-                self._stay,
-                q,
+        parts = [(rows, dt, self._q)]
+        if lone is not None and lone.any():
+            parts = [(rows[~lone], dt[~lone], self._q), (rows[lone], dt[lone], self._q_lone)]
+        for part, step, q in parts:
+            if cfg.filter == "ekf":
+                imm_ekf.predict(
+                    x,
+                    P,
+                    mu,
+                    part,
+                    np.ascontiguousarray(step, dtype=np.float64),
+                    self._stay,
+                    q,
+                    cfg.imm.q_kappa,
+                    self._q_jerk,
+                    self._thrust,
+                    MAX_STEP_S,
+                )
+                continue
+            move, step = part[step > 0], step[step > 0]
+            if not move.size:
+                continue
+            n = move.size
+            x0, P0, c = imm.mix(x[move], P[move], mu[move], cfg.imm.transition(step))
+            xp, Pp = ukf_predict(
+                x0.reshape(n * K, D),
+                P0.reshape(n * K, D, D),
+                np.repeat(step, K),
+                np.tile(q, n),
                 cfg.imm.q_kappa,
-                self._q_jerk,
-                self._thrust,
-                MAX_STEP_S,
+                np.tile(self._q_jerk, n),
+                np.tile(self._thrust, n),
             )
-            return
-        move = rows[dt > 0]
-        if not move.size:
-            return
-        step = dt[dt > 0]
-        n = move.size
-        x0, P0, c = imm.mix(x[move], P[move], mu[move], cfg.imm.transition(step))
-        xp, Pp = ukf_predict(
-            x0.reshape(n * K, D),
-            P0.reshape(n * K, D, D),
-            np.repeat(step, K),
-            np.tile(q, n),
-            cfg.imm.q_kappa,
-            np.tile(self._q_jerk, n),
-            np.tile(self._thrust, n),
-        )
-        x[move], P[move], mu[move] = xp.reshape(n, K, D), Pp.reshape(n, K, D, D), c
+            x[move], P[move], mu[move] = xp.reshape(n, K, D), Pp.reshape(n, K, D, D), c
 
     # -- radar ------------------------------------------------------------------------------
 
