@@ -214,8 +214,8 @@ class _Stats:
     covariance_scalings: int = 0
     """Times a track's covariance was scaled on its innovations (innovation_scaling)."""
     between_pairs: int = 0
-    """Detections in no gate that lay in the resolution cell of two confirmed tracks the radar
-    could not tell apart (their mean): no track started from them."""
+    """Detections in the resolution cell of both tracks of a confirmed pair the radar could not
+    tell apart (their mean), gated or not: they updated neither track and started none."""
     missile_ahead: int = 0
     """Detections a floored track took for lying ahead of its nearest (resolution.missile_ahead)."""
     ended: list[tuple[str, float, str]] = field(default_factory=list)
