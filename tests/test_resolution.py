@@ -221,6 +221,36 @@ def test_a_detection_ahead_held_by_another_track_is_swapped_only_if_it_may() -> 
     assert taken == 0
 
 
+def _between_reference(p, confirmed, s, R, z, resolution_range_m, resolution_angle_deg):
+    """The NumPy form of resolution.between_pairs (before it was compiled, 2026-12-04)."""
+    n, m = p.shape[0], z.shape[0]
+    none = np.zeros(m, dtype=np.bool_), np.zeros((0, 2), dtype=np.intp)
+    if n < 2 or not m or np.count_nonzero(confirmed) < 2:
+        return none
+    d = p[:, :3] - s
+    rng = np.linalg.norm(d, axis=1)
+    unit = d / rng[:, None]
+    cos_res = math.cos(math.radians(resolution_angle_deg))
+    a, b = np.triu_indices(n, 1)
+    pair = (
+        confirmed[a]
+        & confirmed[b]
+        & (np.abs(rng[a] - rng[b]) < resolution_range_m)
+        & (np.einsum("ij,ij->i", unit[a], unit[b]) > cos_res)
+    )
+    if not pair.any():
+        return none
+    a, b = a[pair], b[pair]
+    az, el = z[:, 1], z[:, 2]
+    enu = np.column_stack([np.cos(el) * np.sin(az), np.cos(el) * np.cos(az), np.sin(el)])
+    los = enu @ R  # ECEF unit vectors: R's rows are east, north, up
+    near = (np.abs(z[:, 0][None, :] - rng[:, None]) < resolution_range_m) & (
+        unit @ los.T > cos_res
+    )  # (tracks, detections): in the cell of track i
+    holds = near[a] & near[b]  # (pairs, detections)
+    return holds.any(axis=0), np.column_stack([a, b])[holds.any(axis=1)].astype(np.intp)
+
+
 def _radar_view(targets: np.ndarray, s: np.ndarray, R: np.ndarray) -> np.ndarray:
     """Noiseless range, azimuth, elevation of ECEF points from a radar at s (ENU rows R)."""
     d = (targets - s) @ R.T
@@ -252,3 +282,27 @@ def test_the_mean_of_a_pair_the_radar_cannot_resolve_is_found_between_them() -> 
         found, pairs = between_pairs(p_, np.array(confirmed), s, R, z, 150.0, 0.3)
         assert not found.any()
         assert pairs.shape == (0, 2)
+
+
+def test_between_pairs_matches_its_numpy_form_on_300_seeded_scans() -> None:
+    rng = np.random.default_rng(12)
+    lat, lon = 37.0, 127.0
+    s = earth.geodetic_to_ecef(lat, lon, 50.0)
+    R = earth.enu_rotation(lat, lon)
+    centre = earth.geodetic_to_ecef(40.0, 132.0, 300e3)
+    with_found = 0
+    for _ in range(300):
+        n_tracks, n_det = rng.integers(1, 10), rng.integers(1, 8)
+        # a cluster a few km wide 600-900 km out, and detections among the tracks
+        p = centre + rng.normal(0.0, rng.choice([200.0, 2000.0]), (n_tracks, 3))
+        p = np.hstack([p, rng.normal(0.0, 1.0, (n_tracks, 5))])
+        near = p[rng.integers(0, n_tracks, n_det), :3] + rng.normal(0.0, 300.0, (n_det, 3))
+        z = _radar_view(near, s, R)
+        confirmed = rng.random(n_tracks) < 0.8
+        found, pairs = between_pairs(p, confirmed, s, R, z, 150.0, 0.3)
+        ref_found, ref_pairs = _between_reference(p, confirmed, s, R, z, 150.0, 0.3)
+        np.testing.assert_array_equal(found, ref_found)
+        np.testing.assert_array_equal(pairs, ref_pairs)
+        with_found += bool(ref_found.any())
+    # the cases exercise the test: many scans hold a pair's mean, many do not
+    assert 30 < with_found < 270

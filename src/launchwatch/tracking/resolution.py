@@ -11,7 +11,7 @@ NumPy form it replaced. The stage floor (TrackerConfig.stage_release_m_s) asks t
 of a track and the stage it cannot see, for every track past burnout in every update (some
 50 NumPy calls a scan, 8 % of the stress run); tests/test_resolution.py holds it to its
 NumPy form too. When the radar does resolve the pair, ``missile_ahead`` (plain NumPy) says
-which of the two detections is the missile: the one ahead. ``between_pairs`` (plain NumPy)
+which of the two detections is the missile: the one ahead. ``between_pairs`` (compiled too)
 finds the detection in the cells of both tracks of such a pair, gated or not: their mean, which
 may lie a kilometre from each.
 """
@@ -231,6 +231,7 @@ def missile_ahead(
     return cols, taken
 
 
+@njit(**JIT)  # type: ignore[untyped-decorator]
 def between_pairs(
     p: FloatArray,
     confirmed: npt.NDArray[np.bool_],
@@ -246,31 +247,50 @@ def between_pairs(
     angular resolution of both. Such a detection is the pair's mean. Once the tracks are tight
     it falls in neither gate (the objects may be a kilometre or more apart across the beam),
     and as a new track it would follow the middle of the pair. Returns which detections, and
-    the pairs (k, 2; a < b) whose cell holds one. Plain NumPy: it runs only for the
-    detections that no track gated, and only where two confirmed tracks share a cell."""
+    the pairs (k, 2; a < b) whose cell holds one. Compiled: it runs for every radar scan that
+    sees two tracks or more, and in NumPy its small-array calls cost some 30 µs a scan, about
+    10 % of the stress run; tests/test_resolution.py holds it to that NumPy form."""
     n, m = p.shape[0], z.shape[0]
-    none = np.zeros(m, dtype=np.bool_), np.zeros((0, 2), dtype=np.intp)
-    if n < 2 or not m or np.count_nonzero(confirmed) < 2:
-        return none
-    d = p[:, :3] - s
-    rng = np.linalg.norm(d, axis=1)
-    unit = d / rng[:, None]
+    found = np.zeros(m, dtype=np.bool_)
     cos_res = math.cos(math.radians(resolution_angle_deg))
-    a, b = np.triu_indices(n, 1)
-    pair = (
-        confirmed[a]
-        & confirmed[b]
-        & (np.abs(rng[a] - rng[b]) < resolution_range_m)
-        & (np.einsum("ij,ij->i", unit[a], unit[b]) > cos_res)
-    )
-    if not pair.any():
-        return none
-    a, b = a[pair], b[pair]
-    az, el = z[:, 1], z[:, 2]
-    enu = np.column_stack([np.cos(el) * np.sin(az), np.cos(el) * np.cos(az), np.sin(el)])
-    los = enu @ R  # ECEF unit vectors: R's rows are east, north, up
-    near = (np.abs(z[:, 0][None, :] - rng[:, None]) < resolution_range_m) & (
-        unit @ los.T > cos_res
-    )  # (tracks, detections): in the cell of track i
-    holds = near[a] & near[b]  # (pairs, detections)
-    return holds.any(axis=0), np.column_stack([a, b])[holds.any(axis=1)].astype(np.intp)
+    rng = np.empty(n)
+    unit = np.empty((n, 3))
+    for i in range(n):
+        d0, d1, d2 = p[i, 0] - s[0], p[i, 1] - s[1], p[i, 2] - s[2]
+        rng[i] = math.sqrt(d0 * d0 + d1 * d1 + d2 * d2)
+        unit[i, 0], unit[i, 1], unit[i, 2] = d0 / rng[i], d1 / rng[i], d2 / rng[i]
+    los = np.empty((m, 3))
+    for c in range(m):
+        az, el = z[c, 1], z[c, 2]
+        e, nn, u = math.cos(el) * math.sin(az), math.cos(el) * math.cos(az), math.sin(el)
+        for k in range(3):  # R's rows are east, north, up in ECEF
+            los[c, k] = e * R[0, k] + nn * R[1, k] + u * R[2, k]
+    pairs = np.zeros((0, 2), dtype=np.intp)
+    kept = []
+    for a in range(n):
+        if not confirmed[a]:
+            continue
+        for b in range(a + 1, n):
+            if not confirmed[b] or abs(rng[a] - rng[b]) >= resolution_range_m:
+                continue
+            cos_ab = unit[a, 0] * unit[b, 0] + unit[a, 1] * unit[b, 1] + unit[a, 2] * unit[b, 2]
+            if cos_ab <= cos_res:
+                continue
+            holds = False
+            for c in range(m):
+                if abs(z[c, 0] - rng[a]) >= resolution_range_m:
+                    continue
+                if abs(z[c, 0] - rng[b]) >= resolution_range_m:
+                    continue
+                ca = unit[a, 0] * los[c, 0] + unit[a, 1] * los[c, 1] + unit[a, 2] * los[c, 2]
+                cb = unit[b, 0] * los[c, 0] + unit[b, 1] * los[c, 1] + unit[b, 2] * los[c, 2]
+                if ca > cos_res and cb > cos_res:
+                    found[c] = True
+                    holds = True
+            if holds:
+                kept.append((a, b))
+    if kept:
+        pairs = np.empty((len(kept), 2), dtype=np.intp)
+        for k in range(len(kept)):
+            pairs[k, 0], pairs[k, 1] = kept[k]
+    return found, pairs
