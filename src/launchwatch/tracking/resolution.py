@@ -32,6 +32,19 @@ FloatArray = npt.NDArray[np.float64]
 
 
 @njit(**JIT)  # type: ignore[untyped-decorator]
+def _seen_from(p: FloatArray, s: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Range (n,) and unit line of sight (n, 3) from the radar at s to positions p (n, ≥3)."""
+    n = p.shape[0]
+    rng = np.empty(n)
+    unit = np.empty((n, 3))
+    for i in range(n):
+        d0, d1, d2 = p[i, 0] - s[0], p[i, 1] - s[1], p[i, 2] - s[2]
+        rng[i] = math.sqrt(d0 * d0 + d1 * d1 + d2 * d2)
+        unit[i, 0], unit[i, 1], unit[i, 2] = d0 / rng[i], d1 / rng[i], d2 / rng[i]
+    return rng, unit
+
+
+@njit(**JIT)  # type: ignore[untyped-decorator]
 def unresolved_pairs(
     inside: npt.NDArray[np.bool_],
     confirmed: npt.NDArray[np.bool_],
@@ -48,12 +61,7 @@ def unresolved_pairs(
     merged = np.zeros(n_det, dtype=np.bool_)
     close = np.zeros((n_tracks, n_tracks), dtype=np.bool_)  # close[a, b], a < b: a pair
     cos_res = math.cos(math.radians(resolution_angle_deg))
-    rng = np.empty(n_tracks)
-    unit = np.empty((n_tracks, 3))
-    for i in range(n_tracks):
-        d0, d1, d2 = p[i, 0] - s[0], p[i, 1] - s[1], p[i, 2] - s[2]
-        rng[i] = math.sqrt(d0 * d0 + d1 * d1 + d2 * d2)
-        unit[i, 0], unit[i, 1], unit[i, 2] = d0 / rng[i], d1 / rng[i], d2 / rng[i]
+    rng, unit = _seen_from(p, s)
     k = np.empty(n_tracks, dtype=np.intp)
     for c in range(n_det):
         m = 0
@@ -253,12 +261,7 @@ def between_pairs(
     n, m = p.shape[0], z.shape[0]
     found = np.zeros(m, dtype=np.bool_)
     cos_res = math.cos(math.radians(resolution_angle_deg))
-    rng = np.empty(n)
-    unit = np.empty((n, 3))
-    for i in range(n):
-        d0, d1, d2 = p[i, 0] - s[0], p[i, 1] - s[1], p[i, 2] - s[2]
-        rng[i] = math.sqrt(d0 * d0 + d1 * d1 + d2 * d2)
-        unit[i, 0], unit[i, 1], unit[i, 2] = d0 / rng[i], d1 / rng[i], d2 / rng[i]
+    rng, unit = _seen_from(p, s)
     los = np.empty((m, 3))
     for c in range(m):
         az, el = z[c, 1], z[c, 2]
