@@ -45,6 +45,23 @@ def _seen_from(p: FloatArray, s: FloatArray) -> tuple[FloatArray, FloatArray]:
 
 
 @njit(**JIT)  # type: ignore[untyped-decorator]
+def _one_cell(
+    range_a: float,
+    unit_a: FloatArray,
+    range_b: float,
+    unit_b: FloatArray,
+    resolution_range_m: float,
+    cos_res: float,
+) -> bool:
+    """Do two points seen at these ranges along these unit lines of sight lie in one
+    resolution cell: under the range resolution apart, and at an angle under the angular
+    resolution (cos_res its cosine)?"""
+    if abs(range_a - range_b) >= resolution_range_m:
+        return False
+    return bool(unit_a[0] * unit_b[0] + unit_a[1] * unit_b[1] + unit_a[2] * unit_b[2] > cos_res)
+
+
+@njit(**JIT)  # type: ignore[untyped-decorator]
 def unresolved_pairs(
     inside: npt.NDArray[np.bool_],
     confirmed: npt.NDArray[np.bool_],
@@ -73,10 +90,7 @@ def unresolved_pairs(
             a = k[ia]
             for ib in range(ia + 1, m):
                 b = k[ib]
-                if abs(rng[a] - rng[b]) >= resolution_range_m:
-                    continue
-                cos_ab = unit[a, 0] * unit[b, 0] + unit[a, 1] * unit[b, 1] + unit[a, 2] * unit[b, 2]
-                if cos_ab <= cos_res:
+                if not _one_cell(rng[a], unit[a], rng[b], unit[b], resolution_range_m, cos_res):
                     continue
                 merged[c] = True
                 close[a, b] = True
@@ -274,20 +288,15 @@ def between_pairs(
         if not confirmed[a]:
             continue
         for b in range(a + 1, n):
-            if not confirmed[b] or abs(rng[a] - rng[b]) >= resolution_range_m:
+            if not confirmed[b]:
                 continue
-            cos_ab = unit[a, 0] * unit[b, 0] + unit[a, 1] * unit[b, 1] + unit[a, 2] * unit[b, 2]
-            if cos_ab <= cos_res:
+            if not _one_cell(rng[a], unit[a], rng[b], unit[b], resolution_range_m, cos_res):
                 continue
             holds = False
             for c in range(m):
-                if abs(z[c, 0] - rng[a]) >= resolution_range_m:
-                    continue
-                if abs(z[c, 0] - rng[b]) >= resolution_range_m:
-                    continue
-                ca = unit[a, 0] * los[c, 0] + unit[a, 1] * los[c, 1] + unit[a, 2] * los[c, 2]
-                cb = unit[b, 0] * los[c, 0] + unit[b, 1] * los[c, 1] + unit[b, 2] * los[c, 2]
-                if ca > cos_res and cb > cos_res:
+                with_a = _one_cell(z[c, 0], los[c], rng[a], unit[a], resolution_range_m, cos_res)
+                with_b = _one_cell(z[c, 0], los[c], rng[b], unit[b], resolution_range_m, cos_res)
+                if with_a and with_b:
                     found[c] = True
                     holds = True
             if holds:
