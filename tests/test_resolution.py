@@ -61,7 +61,8 @@ def test_unresolved_pairs_match_the_numpy_form_on_300_seeded_scans() -> None:
 
 
 def _floor_reference(x, P, mu, rows, cols, z, half, alone, t, s, beta, res_r, res_a, sig_r, sig_a):
-    """Tracker._consider_pair's NumPy form (tracker.py before 2026-12-03), past its filter."""
+    """Tracker._consider_pair's NumPy form (tracker.py before 2026-12-03), past its filter, with
+    the floor on the variance along the velocity given the other directions (2026-12-05)."""
     xc = np.einsum("nk,nka->na", mu[rows], x[rows])
     h = half[rows]
     dt = np.maximum(t - h[:, 2], 0.0)
@@ -98,7 +99,8 @@ def _floor_reference(x, P, mu, rows, cols, z, half, alone, t, s, beta, res_r, re
     uu = np.einsum("ma,mb->mab", um, um)[:, None]
     for lo, sigma in ((0, h[merged, 0]), (3, h[merged, 1])):
         block = P[floored, :, lo : lo + 3, lo : lo + 3]
-        var = np.einsum("ma,mkab,mb->mk", um, block, um)
+        # the variance along u given the other two directions: 1 / (uᵀ B⁻¹ u)
+        var = 1.0 / np.einsum("ma,mkab,mb->mk", um, np.linalg.inv(block), um)
         P[floored, :, lo : lo + 3, lo : lo + 3] = (
             block + np.maximum(sigma[:, None] ** 2 - var, 0.0)[:, :, None, None] * uu
         )
@@ -151,6 +153,48 @@ def test_the_stage_floor_matches_its_numpy_form_on_200_seeded_scans() -> None:
     assert floored > 20
     assert counted > 20
     assert uncounted > 20
+
+
+def test_the_floor_holds_the_pair_s_offset_where_the_range_is_sharp_and_the_beam_wide() -> None:
+    """A track 500 km from the radar, 300 km up, flying 30° off the line of sight: its position
+    is known to 3 m in range and to 60 m across the beam, so along its velocity alone it is
+    uncertain by 30 m, more than the pair's half-separation of 25 m, but given the directions
+    across it by 3.5 m. The merged detection pins the pair's mean in range, so the floor must
+    leave room for the offset along the velocity: the block minus σ² u uᵀ stays positive
+    semi-definite (a floor on the variance along u alone would not have moved it)."""
+    s = earth.geodetic_to_ecef(37.0, 127.0, 50.0)
+    R = earth.enu_rotation(37.0, 127.0)
+    p = earth.geodetic_to_ecef(40.5, 130.5, 300e3)
+    los = (p - s) / np.linalg.norm(p - s)
+    side = np.cross(los, p / np.linalg.norm(p))
+    side /= np.linalg.norm(side)
+    other = np.cross(los, side)
+    u = math.cos(math.radians(30.0)) * los + math.sin(math.radians(30.0)) * side
+    K = 3
+    x = np.zeros((1, K, 8))
+    x[0, :, :3] = p
+    x[0, :, 3:6] = 3000.0 * u
+    block = 3.0**2 * np.outer(los, los) + 60.0**2 * (np.outer(side, side) + np.outer(other, other))
+    P = np.zeros((1, K, 8, 8))
+    P[0, :, :3, :3] = block
+    P[0, :, 3:6, 3:6] = np.eye(3)
+    P[0, :, 6, 6] = P[0, :, 7, 7] = 1.0
+    mu = np.array([[0.1, 0.8, 0.1]])
+    half = np.array([[25.0, 1.5, 0.0]])
+    alone = np.zeros(1, dtype=np.int64)
+    az, el, sr = earth.enu_to_aer(np.einsum("ij,nj->ni", R, p[None] - s))
+    z = np.column_stack([sr, np.radians(az), np.radians(el)])
+    assert u @ block @ u > half[0, 0] ** 2  # the old floor's test would pass it unchanged
+    rows = cols = np.zeros(1, dtype=np.intp)
+    stage_floor(x, P, mu, rows, cols, z, half, alone, 0.0, s, 1500.0, 150.0, 0.3, 20.0, 0.05)
+    for k in range(K):
+        for lo, sigma in ((0, half[0, 0]), (3, half[0, 1])):
+            b = P[0, k, lo : lo + 3, lo : lo + 3]
+            assert np.linalg.eigvalsh(b - sigma**2 * np.outer(u, u)).min() > -1e-6 * sigma**2
+        assert math.sqrt(u @ P[0, k, :3, :3] @ u) > 38.0  # from 30.1 m: 25 m of offset added
+    gained = P[0, 0, :3, :3] - block  # raised along u only
+    np.testing.assert_allclose(gained, (u @ gained @ u) * np.outer(u, u), atol=1e-6)
+    assert alone[0] == 0  # a radar that merges the pair does not call the track alone
 
 
 def _ahead_case(**change):

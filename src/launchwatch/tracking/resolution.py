@@ -121,6 +121,26 @@ def _beside(
 
 
 @njit(**JIT)  # type: ignore[untyped-decorator]
+def _conditional_variance(P: FloatArray, i: int, k: int, lo: int, u: FloatArray) -> float:
+    """1 / (uᵀ B⁻¹ u) for the 3×3 block B = P[i, k, lo:lo+3, lo:lo+3] (by its adjugate; 0 when
+    B is singular): the variance along the unit vector u given the components across it."""
+    b00, b01, b02 = P[i, k, lo, lo], P[i, k, lo, lo + 1], P[i, k, lo, lo + 2]
+    b11, b12, b22 = P[i, k, lo + 1, lo + 1], P[i, k, lo + 1, lo + 2], P[i, k, lo + 2, lo + 2]
+    c00, c01, c02 = b11 * b22 - b12 * b12, b02 * b12 - b01 * b22, b01 * b12 - b02 * b11
+    c11, c12, c22 = b00 * b22 - b02 * b02, b01 * b02 - b00 * b12, b00 * b11 - b01 * b01
+    det = b00 * c00 + b01 * c01 + b02 * c02
+    quad = (
+        u[0] * u[0] * c00
+        + u[1] * u[1] * c11
+        + u[2] * u[2] * c22
+        + 2.0 * (u[0] * u[1] * c01 + u[0] * u[2] * c02 + u[1] * u[2] * c12)
+    )
+    if not (det > 0.0 and quad > 0.0):
+        return 0.0
+    return float(det / quad)
+
+
+@njit(**JIT)  # type: ignore[untyped-decorator]
 def stage_floor(
     x: FloatArray,
     P: FloatArray,
@@ -142,8 +162,11 @@ def stage_floor(
     detections z[cols] (see Tracker._consider_pair), in place. Each row's nominal
     half-separation from its stage, half[row] = (metres, m/s, time), grows with the stage's
     extra drag (β stage_beta_kg_m2) to t. Where this radar at s would see the pair as one
-    detection, the row's position and velocity variance along its velocity is raised to at
-    least that half-separation's square (each IMM model). Where it would resolve even half the
+    detection, the row's position and velocity blocks are raised (along its velocity) until
+    each holds the pair's offset: B ⪰ σ² u uᵀ, with σ the half-separation (or its rate) and u
+    the velocity's direction (each IMM model). The variance along u alone is not enough: where
+    a radar measures range sharply and the line of sight lies near u, a block wide across the
+    beam has it while the range pins where the pair's mean is. Where it would resolve even half the
     pair and the scan holds no second detection where the other object would be, alone[row]
     counts the look."""
     K = mu.shape[1]
@@ -182,11 +205,11 @@ def stage_floor(
             continue
         for lo, sigma in ((0, half[i, 0]), (3, half[i, 1])):
             for k in range(K):
-                var = 0.0
-                for a in range(3):
-                    for b in range(3):
-                        var += u[a] * P[i, k, lo + a, lo + b] * u[b]
-                add = max(sigma * sigma - var, 0.0)
+                # the variance along u left when the other two directions are known:
+                # floored, the block holds the pair's offset σ² u uᵀ (B ⪰ σ² u uᵀ, since
+                # uᵀ(B + c u uᵀ)⁻¹u = m / (1 + c m) with m = uᵀB⁻¹u); the variance along u
+                # alone may be wide across a radar's beam while its range is sharp
+                add = max(sigma * sigma - _conditional_variance(P, i, k, lo, u), 0.0)
                 for a in range(3):
                     for b in range(3):
                         P[i, k, lo + a, lo + b] += add * u[a] * u[b]
